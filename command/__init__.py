@@ -1,0 +1,1 @@
+"""Emergency command decision support core."""

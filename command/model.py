@@ -1,0 +1,329 @@
+"""Domain types: the plain, immutable data every part of the core passes around.
+
+Nothing here loads files, talks to the store or knows about the web; see
+``command.resources`` for loading and validation and ``command.store`` for persistence.
+Coordinates are WGS84 degrees (``lat``, ``lon``); quantities carry their unit in the name.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal
+
+__all__ = [
+    "CAPABILITIES",
+    "INCIDENT_TYPES",
+    "AGENCY_KINDS",
+    "UNIT_STATUSES",
+    "Agency",
+    "Base",
+    "Team",
+    "Item",
+    "Depot",
+    "Stock",
+    "Hospital",
+    "Shelter",
+    "Enterprise",
+    "HazardSource",
+    "GridCell",
+    "GridMember",
+    "PopulationArea",
+    "ResponsePackageLine",
+    "Incident",
+    "Dataset",
+]
+
+#: What a unit can do; a unit has exactly one capability.
+CAPABILITIES: tuple[str, ...] = (
+    "engine",  # 水罐/泡沫消防车 fire engine
+    "ladder",  # 登高平台/云梯车 aerial ladder
+    "rescue",  # 抢险救援车 heavy rescue
+    "hazmat",  # 危化品/防化洗消 hazmat
+    "ambulance",  # 120 救护车
+    "police",  # 公安巡警
+    "traffic",  # 交警
+    "water_rescue",  # 水上救援
+    "mine_rescue",  # 矿山/隧道救援
+    "power_repair",  # 电力抢修
+    "gas_repair",  # 燃气抢修
+    "medical_team",  # 医疗救援队
+)
+
+#: Incident types known to the response packages.
+INCIDENT_TYPES: tuple[str, ...] = (
+    "fire",
+    "highrise_fire",
+    "industrial_fire",
+    "hazmat_leak",
+    "gas_leak",
+    "traffic_accident",
+    "medical",
+    "mass_casualty",
+    "flood",
+    "water_rescue",
+    "collapse",
+    "mine_accident",
+    "power_outage",
+    "crowd",
+    "aviation",
+)
+
+AGENCY_KINDS: tuple[str, ...] = (
+    "emergency_management",
+    "fire",
+    "health",
+    "police",
+    "traffic",
+    "transport",
+    "environment",
+    "water",
+    "meteorology",
+    "utility",
+    "enterprise",
+    "district",
+)
+
+UNIT_STATUSES: tuple[str, ...] = (
+    "available",
+    "dispatched",
+    "en_route",
+    "on_scene",
+    "returning",
+    "out_of_service",
+)
+
+Source = str  # "public: <where>", "approximate: <why>" or "illustrative"
+
+
+@dataclass(frozen=True)
+class Agency:
+    agency_id: str
+    name_zh: str
+    name_en: str
+    kind: str
+    contact_name: str
+    contact_phone: str
+    source: Source
+
+
+@dataclass(frozen=True)
+class Base:
+    """A place units start from: fire station, 120 station, police post, enterprise team base."""
+
+    base_id: str
+    name_zh: str
+    name_en: str
+    kind: str
+    agency_id: str
+    district: str
+    lat: float
+    lon: float
+    source: Source
+
+
+@dataclass(frozen=True)
+class Team:
+    """One unit (a vehicle with its crew); ``capability`` is one of :data:`CAPABILITIES`."""
+
+    unit_id: str
+    name_zh: str
+    agency_id: str
+    capability: str
+    crew: int
+    base_id: str
+    status: str = "available"
+    source: Source = "illustrative"
+
+
+@dataclass(frozen=True)
+class Item:
+    item_id: str
+    name_zh: str
+    name_en: str
+    unit: str  # 顶, 床, 瓶, 个, 台, t ...
+    unit_en: str
+
+
+@dataclass(frozen=True)
+class Depot:
+    depot_id: str
+    name_zh: str
+    name_en: str
+    level: Literal["city", "district", "enterprise"]
+    agency_id: str
+    district: str
+    lat: float
+    lon: float
+    source: Source
+
+
+@dataclass(frozen=True)
+class Stock:
+    depot_id: str
+    item_id: str
+    quantity: float
+    source: Source
+
+
+@dataclass(frozen=True)
+class Hospital:
+    hospital_id: str
+    name_zh: str
+    name_en: str
+    grade: str
+    district: str
+    lat: float
+    lon: float
+    beds: int
+    emergency_beds: int
+    burn: bool
+    trauma: bool
+    poisoning: bool
+    source: Source
+
+
+@dataclass(frozen=True)
+class Shelter:
+    shelter_id: str
+    name_zh: str
+    name_en: str
+    district: str
+    lat: float
+    lon: float
+    capacity_persons: int
+    source: Source
+
+
+@dataclass(frozen=True)
+class Enterprise:
+    enterprise_id: str
+    name_zh: str
+    name_en: str
+    industry: str
+    district: str
+    lat: float
+    lon: float
+    employees: int
+    source: Source
+
+
+@dataclass(frozen=True)
+class HazardSource:
+    """A stored dangerous substance at a site (GB 18218-2018 identification input)."""
+
+    hazard_id: str
+    enterprise_id: str
+    name_zh: str
+    substance_zh: str
+    substance_en: str
+    cas: str
+    hazard_class: str  # GB 18218 Table 4 class, e.g. "W2", "J1", or "toxic_gas"
+    quantity_t: float  # design maximum inventory q, t
+    critical_quantity_t: float  # Q from GB 18218-2018 Table 1 or 2, t
+    people_500m: int  # resident population within 500 m of the site boundary (for alpha)
+    lat: float
+    lon: float
+    source: Source
+
+
+@dataclass(frozen=True)
+class GridCell:
+    """A cell of the three-level grid (city, district/town, community)."""
+
+    grid_id: str
+    level: Literal["city", "town", "community"]
+    parent_id: str | None
+    name_zh: str
+    district: str
+    lat: float
+    lon: float
+    source: Source
+
+
+@dataclass(frozen=True)
+class GridMember:
+    member_id: str
+    grid_id: str
+    name_zh: str
+    role: str
+    phone: str
+    source: Source
+
+
+@dataclass(frozen=True)
+class PopulationArea:
+    """Resident population of a district or town with its centre."""
+
+    area_id: str
+    name_zh: str
+    name_en: str
+    level: Literal["district", "town"]
+    district: str
+    population: int
+    year: int
+    lat: float
+    lon: float
+    source: Source
+
+
+@dataclass(frozen=True)
+class ResponsePackageLine:
+    """How many units of one capability an incident type and grade calls for."""
+
+    incident_type: str
+    grade: int  # 1 = most severe (特别重大) ... 4 = general (一般)
+    capability: str
+    count: int
+    source: Source
+
+
+@dataclass(frozen=True)
+class Incident:
+    incident_id: str
+    incident_type: str
+    lat: float
+    lon: float
+    priority: int = 2  # 1 highest .. 4 lowest
+    grade: int = 4
+    description: str = ""
+    created_at: datetime | None = None
+    status: str = "open"
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """Everything in one city's data set, validated and cross-referenced."""
+
+    city: str
+    agencies: tuple[Agency, ...] = ()
+    bases: tuple[Base, ...] = ()
+    teams: tuple[Team, ...] = ()
+    items: tuple[Item, ...] = ()
+    depots: tuple[Depot, ...] = ()
+    stocks: tuple[Stock, ...] = ()
+    hospitals: tuple[Hospital, ...] = ()
+    shelters: tuple[Shelter, ...] = ()
+    enterprises: tuple[Enterprise, ...] = ()
+    hazard_sources: tuple[HazardSource, ...] = ()
+    grid_cells: tuple[GridCell, ...] = ()
+    grid_members: tuple[GridMember, ...] = ()
+    population: tuple[PopulationArea, ...] = ()
+    response_packages: tuple[ResponsePackageLine, ...] = ()
+    meta: dict = field(default_factory=dict, compare=False)
+
+    def base(self, base_id: str) -> Base:
+        return self._index("bases", "base_id")[base_id]
+
+    def _index(self, attr: str, key: str) -> dict:
+        return {getattr(x, key): x for x in getattr(self, attr)}
+
+    def package(self, incident_type: str, grade: int = 4) -> dict[str, int]:
+        """Capability -> count for an incident type and grade (falls back to the nearest
+        less severe grade that is defined)."""
+        lines = [p for p in self.response_packages if p.incident_type == incident_type]
+        if not lines:
+            return {}
+        grades = sorted({p.grade for p in lines})
+        chosen = min(grades, key=lambda g: (abs(g - grade), -g))
+        return {p.capability: p.count for p in lines if p.grade == chosen}
