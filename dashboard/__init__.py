@@ -1,0 +1,1 @@
+"""The Dash web interface: a thin adapter over ``command``; see ``dashboard.app``."""
