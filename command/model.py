@@ -30,6 +30,7 @@ __all__ = [
     "GridMember",
     "PopulationArea",
     "ResponsePackageLine",
+    "IncidentRate",
     "Incident",
     "Dataset",
 ]
@@ -279,6 +280,16 @@ class ResponsePackageLine:
 
 
 @dataclass(frozen=True)
+class IncidentRate:
+    """Expected yearly number of incidents of one type in one district (the incident mix)."""
+
+    incident_type: str
+    district: str
+    per_year: float
+    source: Source
+
+
+@dataclass(frozen=True)
 class Incident:
     incident_id: str
     incident_type: str
@@ -310,6 +321,7 @@ class Dataset:
     grid_members: tuple[GridMember, ...] = ()
     population: tuple[PopulationArea, ...] = ()
     response_packages: tuple[ResponsePackageLine, ...] = ()
+    incident_rates: tuple[IncidentRate, ...] = ()
     meta: dict = field(default_factory=dict, compare=False)
 
     def base(self, base_id: str) -> Base:
