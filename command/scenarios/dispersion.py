@@ -31,8 +31,8 @@ Dispersion-coefficient schemes (named in every result):
     transcriptions of the user's guide (the R package holstius/plume,
     ``PasquillGifford.exact``, and the R package puff, ``compute_sigma_vals``), which agree
     digit for digit. A distance exactly on a break takes the lower piece (x <= upper
-    bound, as in the guide's "a.aa - b.bb km" rows); the pieces differ by under 1 % at
-    the breaks.
+    bound, as in the guide's "a.aa - b.bb km" rows); the fitted pieces join to within
+    0.05 % at every break, which is also a check on the transcription.
 
 Physically meaningless input (no wind for a plume, negative release, class "G", a
 receptor upwind or underground ...) raises :class:`ScenarioError` with every problem

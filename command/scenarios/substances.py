@@ -111,7 +111,7 @@ _AEGL_NOTE = "60-min value"
 
 def _substance(key, name, name_zh, formula, cas, molar_mass, values, missing=(), aliases=()):
     thresholds = tuple(
-        Threshold(level=lv, ppm=float(ppm), mg_m3=round(ppm_to_mg_m3(ppm, molar_mass), 6),
+        Threshold(level=lv, ppm=float(ppm), mg_m3=ppm_to_mg_m3(ppm, molar_mass),
                   source=src, confidence=conf, note=note)
         for lv, ppm, src, conf, note in values)
     return Substance(key=key, name=name, name_zh=name_zh, formula=formula, cas=cas,

@@ -145,9 +145,9 @@ def plume_extent(loc_g_m3: float, *, rate_g_s: float, wind_m_s: float, stability
 
     Notes
     -----
-    The edges satisfy ``C = LOC`` to about 1e-12 relative for the (continuous) Briggs
-    schemes. The ISC3 sigma_z table has small steps at its distance breaks; a level that
-    falls inside a step is reported at the break.
+    The edges satisfy ``C = LOC`` to about 1e-12 relative. (The ISC3 sigma_z pieces
+    join only to within 0.05 % at their breaks; a level falling inside such a step is
+    reported at the break.)
     """
     _check_release(rate_g_s, wind_m_s, stability, height_m, scheme, loc_g_m3)
     q, u, h, loc = float(rate_g_s), float(wind_m_s), float(height_m), float(loc_g_m3)
