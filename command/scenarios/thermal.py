@@ -337,7 +337,7 @@ def pool_fire_distances(*, diameter_m: float, burning_rate_kg_m2_s: float,
     kw = dict(power_kw=p, radiated_fraction=radiated_fraction, transmissivity=transmissivity,
               source_height_m=source_height_m, relative_humidity=relative_humidity,
               temperature_c=temperature_c)
-    point_source_flux_kw_m2(0.0 + source_height_m + 1.0, **kw)  # validates the inputs once
+    point_source_flux_kw_m2(1.0, **kw)  # validates the inputs once, before the scan
     return ThermalResult("pool", _distances(lambda x: point_source_flux_kw_m2(x, **kw), thresholds),
                          {"heat_release_kw": p, "diameter_m": diameter_m,
                           "radiated_fraction": radiated_fraction})
