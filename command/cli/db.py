@@ -1,0 +1,123 @@
+"""``command-center db``: initialise, migrate and inspect the store."""
+
+from __future__ import annotations
+
+from command.cli import CLI, emit
+
+
+def _init(args, settings) -> int:
+    from command.resources import load_dataset
+    from command.store import init_db
+
+    dataset = load_dataset(settings.resources_dir)
+    report = init_db(settings, dataset, actor=args.actor)
+
+    def text(r) -> str:
+        lines = [f"{r['city']} data set in {r['url']} (revision {r['revision']}): "
+                 + (f"{r['changes']} change(s), audit entry {r['audit_id']}" if r["changes"]
+                    else "already up to date, nothing written")]
+        for name, t in r["tables"].items():
+            lines.append(f"  {name:<18} {t['rows']:>6} rows  +{t['inserted']} ~{t['updated']} "
+                         f"-{t['deleted']}")
+        return "\n".join(lines)
+
+    emit(report, as_json=args.json, text=text)
+    return 0
+
+
+def _upgrade(args, settings) -> int:
+    from command.store._engine import engine_for, safe_url, upgrade
+
+    engine = engine_for(settings)
+    try:
+        revision = upgrade(engine)
+    finally:
+        engine.dispose()
+    emit({"url": safe_url(engine), "revision": revision}, as_json=args.json,
+         text=lambda r: f"{r['url']} at revision {r['revision']}")
+    return 0
+
+
+def _audit(args, settings) -> int:
+    from command.errors import StoreError
+    from command.store import list_audit, session_scope, verify_audit
+    from command.store._engine import current_revision, engine_for, safe_url
+
+    engine = engine_for(settings)
+    try:
+        if current_revision(engine) is None:
+            raise StoreError(f"the store at {safe_url(engine)} is not initialised: "
+                             "run `command-center db init`")
+        with session_scope(engine) as session:
+            entries = list_audit(session, limit=args.limit)
+            result = None
+            if args.verify:
+                ok, bad = verify_audit(session)
+                result = {"ok": ok, "first_bad_id": bad}
+    finally:
+        engine.dispose()
+    data = {"entries": [{"id": e.audit_id, "at": e.at.isoformat(), "actor": e.actor,
+                         "action": e.action, "subject": e.subject, "payload": e.payload,
+                         "hash": e.hash} for e in entries]}
+    if result is not None:
+        data["verify"] = result
+
+    def text(d) -> str:
+        lines = [f"{e['id']:>6} {e['at'][:19]} {e['actor']:<16} {e['action']:<18} {e['subject']}"
+                 for e in d["entries"]]
+        if "verify" in d:
+            v = d["verify"]
+            lines.append("audit chain intact" if v["ok"]
+                         else f"AUDIT CHAIN BROKEN at entry {v['first_bad_id']}")
+        return "\n".join(lines) if lines else "the audit log is empty"
+
+    emit(data, as_json=args.json, text=text)
+    return 1 if result is not None and not result["ok"] else 0
+
+
+def _status(args, settings) -> int:
+    from command.store import last_change_id, session_scope, table_counts
+    from command.store._engine import current_revision, engine_for, head_revision, safe_url
+
+    engine = engine_for(settings)
+    try:
+        revision = current_revision(engine)
+        data = {"url": safe_url(engine), "revision": revision, "head": head_revision()}
+        if revision is not None:
+            with session_scope(engine) as session:
+                data["tables"] = table_counts(session)
+                data["last_change_id"] = last_change_id(session)
+    finally:
+        engine.dispose()
+
+    def text(d) -> str:
+        lines = [f"{d['url']}: revision {d['revision'] or 'none (run `db init`)'}"
+                 f" (code head {d['head']})"]
+        if "tables" in d:
+            lines.append(f"  last change id {d['last_change_id']}")
+            lines += [f"  {k:<20} {v:>7}" for k, v in d["tables"].items()]
+        return "\n".join(lines)
+
+    emit(data, as_json=args.json, text=text)
+    return 0
+
+
+def register(cli: CLI) -> None:
+    group = cli.group("db", help="initialise, migrate and inspect the store")
+    p = group.add_parser("init", help="migrate the store and load the city data set "
+                         "(idempotent: a second run writes nothing)")
+    p.add_argument("--actor", default="cli", help="who loads it, for the audit log")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(handler=_init)
+    p = group.add_parser("upgrade", help="run the store migrations to the newest revision")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(handler=_upgrade)
+    p = group.add_parser("audit", help="show the newest audit entries; --verify checks the "
+                         "hash chain (exit 1 if broken)")
+    p.add_argument("--verify", action="store_true", help="recompute the whole hash chain")
+    p.add_argument("--limit", type=int, default=20, help="how many entries (default 20)")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(handler=_audit)
+    p = group.add_parser("status", help="revision and rows per table")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(handler=_status)
