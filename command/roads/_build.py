@@ -100,6 +100,7 @@ def _fail(path: Path, rule: str, *, row: int | None = None, value: Any = None
 
 
 def _read_xml(path: Path) -> "nx.MultiDiGraph":
+    import xml.etree.ElementTree as ET
     import xml.sax
 
     import osmnx as ox
@@ -111,16 +112,23 @@ def _read_xml(path: Path) -> "nx.MultiDiGraph":
         raise _fail(path, f"not valid OSM XML: {exc.getMessage()} at line "
                           f"{exc.getLineNumber()}, column {exc.getColumnNumber()}",
                     row=exc.getLineNumber()) from None
+    except ET.ParseError as exc:  # osmnx reads the root with ElementTree first
+        line, column = exc.position
+        message = str(exc).split(":")[0]
+        raise _fail(path, f"not valid OSM XML: {message} at line {line}, column {column}",
+                    row=line) from None
     except (EOFError, gzip.BadGzipFile, zlib.error) as exc:
         raise _fail(path, f"the compressed file is damaged or truncated ({exc})") from None
     except UnicodeDecodeError as exc:
         raise _fail(path, f"not UTF-8 text ({exc.reason} at byte {exc.start})") from None
     except ox._errors.InsufficientResponseError:
         raise _fail(path, "the file holds no OSM nodes or ways") from None
-    except KeyError as exc:
-        # osmnx looks up the coordinates of every node a way refers to
-        raise _fail(path, f"a way refers to a node without coordinates (missing {exc})",
-                    ) from None
+    except (KeyError, ValueError) as exc:
+        if "missing nodes" in str(exc) or isinstance(exc, KeyError):
+            # osmnx looks up the coordinates of every node a way refers to
+            raise _fail(path, "a way refers to a node without coordinates "
+                              "(the file is clipped or incomplete)") from None
+        raise _fail(path, f"malformed OSM data ({exc})") from None
     except OSError as exc:  # unreadable, or a .bz2 that is not bzip2
         raise _fail(path, f"cannot read the file ({exc})") from None
 
