@@ -6,8 +6,13 @@ from command.cli import CLI, emit
 
 
 def _init(args, settings) -> int:
-    from command.resources import load_dataset
+    from command.errors import DataError
     from command.store import init_db
+
+    try:
+        from command.resources import load_dataset
+    except ImportError as exc:
+        raise DataError(f"the data set loader is missing ({exc}); reinstall the product") from exc
 
     dataset = load_dataset(settings.resources_dir)
     report = init_db(settings, dataset, actor=args.actor)

@@ -133,6 +133,12 @@ def test_unreachable_postgres_is_a_store_error():
         upgrade("postgresql+psycopg://postgres@127.0.0.1:1/none?connect_timeout=2")
 
 
+def test_plain_postgresql_url_uses_psycopg3():
+    eng = engine_for("postgresql://postgres@127.0.0.1:5432/test")
+    assert eng.url.drivername == "postgresql+psycopg"
+    eng.dispose()
+
+
 def test_unsupported_url_is_refused():
     with pytest.raises(StoreError, match="unsupported"):
         engine_for("mysql://x@localhost/db")
