@@ -70,13 +70,14 @@ def is_drivable(data: dict[str, Any]) -> bool:
     highway = _values(data.get("highway"))
     if not highway or all(h in DRIVABLE_RULES["highway"] for h in highway):
         return False
-    for tag, excluded in DRIVABLE_RULES.items():
-        if tag == "highway":
-            continue
-        values = _values(data.get(tag))
-        if values and all(v in excluded for v in values):
+    for tag in _OTHER_RULES:
+        value = data.get(tag)
+        if value is not None and all(v in DRIVABLE_RULES[tag] for v in _values(value)):
             return False
     return True
+
+
+_OTHER_RULES = tuple(tag for tag in DRIVABLE_RULES if tag != "highway")
 
 
 @contextlib.contextmanager
@@ -95,7 +96,7 @@ def _osm_tags() -> Iterator[None]:
 def _fail(path: Path, rule: str, *, row: int | None = None, value: Any = None
           ) -> RoadNetworkError:
     return RoadNetworkError(
-        f"cannot load the road network {path}: {rule}",
+        f"cannot load the road network {path}",
         [Problem(rule=rule, file=str(path), row=row, value=value)])
 
 
@@ -194,7 +195,8 @@ def graph_from_file(path: str | Path, settings: "Settings") -> "nx.MultiDiGraph"
     if G.number_of_edges() == 0:
         raise _fail(path, f"none of the {n_raw} road segments is drivable "
                           "(only footways, tracks, parking aisles ... or no ways at all)")
-    G = ox.truncate.largest_component(G, strongly=False)
+    if not nx.is_weakly_connected(G):  # the check is cheap, the copy is not
+        G = ox.truncate.largest_component(G, strongly=False)
     if not G.graph.get("simplified"):
         G = ox.simplify_graph(G)
     # graph_from_xml sets no street_count (osmnx's own downloaders do)
