@@ -18,7 +18,7 @@ cache stay fast.
 
 from command.roads._build import DRIVABLE_RULES, graph_from_file, save_graphml
 from command.roads._cache import cache_path, load_network
-from command.roads._closures import at_hour, close_polygon, close_roads, reopen_all
+from command.roads._closures import at_hour, close_edges, close_polygon, close_roads, reopen_all
 from command.roads._fetch import fetch_network
 from command.roads._network import RoadNetwork, edge_lines, info, network_from_graph
 from command.roads._routing import (
@@ -47,6 +47,7 @@ __all__ = [
     "path_length_m",
     "close_polygon",
     "close_roads",
+    "close_edges",
     "reopen_all",
     "at_hour",
     "edge_lines",
