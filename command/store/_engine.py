@@ -29,6 +29,9 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 #: Seconds a SQLite writer waits for another writer before giving up.
 SQLITE_BUSY_TIMEOUT_S = 30.0
 
+# Execution option marking a read-only session (see session_scope).
+_READ_ONLY = "command_read_only"
+
 
 def _url_of(target: Settings | str | URL) -> URL:
     if isinstance(target, Settings):
@@ -70,7 +73,7 @@ def engine_for(target: Settings | str | URL | Engine, *, echo: bool = False) -> 
     url = _url_of(target)
     backend = url.get_backend_name()
     if backend == "sqlite":
-        if url.database and url.database != ":memory:" and not url.database.startswith("file:"):
+        if _is_file(url):
             Path(url.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, echo=echo,
                                connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S})
@@ -87,25 +90,58 @@ def engine_for(target: Settings | str | URL | Engine, *, echo: bool = False) -> 
 def _configure_sqlite(engine: Engine) -> None:
     # SQLAlchemy's recipe: take transaction control away from the sqlite3 module so
     # that BEGIN is ours (IMMEDIATE) and PRAGMAs run outside any transaction.
+    # WAL lets readers (a screen polling every second) run beside the one writer
+    # without blocking it or being blocked; synchronous stays FULL for the audit trail.
     @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_connection, _record) -> None:  # pragma: no cover - trivial
+    def _on_connect(dbapi_connection, _record) -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys = ON")
+        if _is_file(engine.url):
+            cursor.execute("PRAGMA journal_mode = WAL")
         cursor.close()
 
     @event.listens_for(engine, "begin")
-    def _on_begin(conn) -> None:  # pragma: no cover - trivial
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+    def _on_begin(conn) -> None:
+        # query_only is a flag of the connection (pooled, so always set it); it must be
+        # off before BEGIN IMMEDIATE, which counts as a write.
+        if conn.get_execution_options().get(_READ_ONLY):
+            conn.exec_driver_sql("PRAGMA query_only = ON")
+            conn.exec_driver_sql("BEGIN")
+        else:
+            conn.exec_driver_sql("PRAGMA query_only = OFF")
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def _is_file(url: URL) -> bool:
+    db = url.database or ""
+    return bool(db) and db != ":memory:" and not db.startswith("file:")
 
 
 @contextlib.contextmanager
-def session_scope(engine: Engine) -> Iterator[Session]:
+def session_scope(engine: Engine, *, read_only: bool = False) -> Iterator[Session]:
     """A session that commits when the block ends and rolls back if it raises.
 
-    Database errors (a refused constraint, an unreachable server) are raised as
-    :class:`StoreError` after the rollback, so nothing of the block is written.
+    Keep the block short: on SQLite a writing session holds the database's write lock
+    from its first statement to its end.
+
+    Parameters
+    ----------
+    read_only
+        For screens that only look: the session never takes the write lock (SQLite) and
+        the database refuses any write in it (PostgreSQL ``READ ONLY`` transaction,
+        SQLite ``query_only``).
+
+    Raises
+    ------
+    StoreError
+        For database errors (a refused constraint, an unreachable server), raised after
+        the rollback, so nothing of the block is written.
     """
+    if read_only:
+        engine = engine.execution_options(**{_READ_ONLY: True},
+                                          **({"postgresql_readonly": True}
+                                             if engine.dialect.name == "postgresql" else {}))
     session = Session(engine, expire_on_commit=False)
     try:
         yield session

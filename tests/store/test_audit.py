@@ -146,3 +146,23 @@ def test_concurrent_writers_keep_one_chain(engine):
     with session_scope(engine) as s:
         assert last_change_id(s) == 32
         assert verify_audit(s) == (True, None)
+
+
+def test_read_only_session_reads_beside_an_open_writer_and_cannot_write(engine):
+    import time
+
+    _fill(engine, 2)
+    with session_scope(engine) as writer:
+        append_audit(writer, actor="w", action="pending")  # holds the write lock, uncommitted
+        start = time.perf_counter()
+        with session_scope(engine, read_only=True) as reader:
+            assert last_change_id(reader) == 2  # the committed state, without waiting
+        assert time.perf_counter() - start < 2.0
+    with pytest.raises(StoreError, match="refused"):
+        with session_scope(engine, read_only=True) as s:
+            append_audit(s, actor="r", action="sneaky")
+    with session_scope(engine, read_only=True) as s:
+        assert last_change_id(s) == 3
+    with session_scope(engine) as s:  # the connection is writable again after read-only use
+        append_audit(s, actor="w", action="after")
+        assert last_change_id(s) == 4

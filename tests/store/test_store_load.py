@@ -125,6 +125,7 @@ def test_sqlite_default_file_under_data_dir(tmp_path, dataset):
     eng = engine_for(settings)
     with eng.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
     eng.dispose()
 
 
