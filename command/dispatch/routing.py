@@ -288,7 +288,8 @@ def _prepare(p: RoutingProblem) -> _Arrays:
         if demand[d] != 0:
             problems.append(Problem("a depot's demand must be 0", field=f"demands[{d}]",
                                     value=demand[d]))
-    stops = np.array([i for i in range(n) if i not in set(depots)], dtype=int)
+    depot_set = set(depots)
+    stops = np.array([i for i in range(n) if i not in depot_set], dtype=int)
 
     travel = windows = service = None
     if p.travel_time_s is not None:

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from command.dispatch.routing import (
     RoutingProblem,
@@ -304,6 +306,35 @@ def test_check_routing_catches_a_tampered_plan():
     assert any("reported cost" not in i for i in issues)
     issues = check_routing(problem, replace(result, cost=59.0))
     assert issues == ["reported cost 59 differs from recomputed 60"]
+
+
+@st.composite
+def _random_problems(draw):
+    n = draw(st.integers(3, 8))
+    xy = np.array(draw(st.lists(st.tuples(st.integers(0, 60), st.integers(0, 60)),
+                                min_size=n, max_size=n)), dtype=float)
+    d = np.rint(np.hypot(*(xy[:, None, :] - xy[None, :, :]).transpose(2, 0, 1)))
+    demands = [0] + draw(st.lists(st.integers(0, 6), min_size=n - 1, max_size=n - 1))
+    capacities = draw(st.lists(st.integers(4, 15), min_size=1, max_size=3))
+    ready = draw(st.lists(st.integers(0, 80), min_size=n, max_size=n))
+    width = draw(st.lists(st.integers(5, 120), min_size=n, max_size=n))
+    windows = np.column_stack([ready, np.add(ready, width)]).astype(float)
+    windows[0] = (0, 400)
+    service = [0] + draw(st.lists(st.integers(0, 5), min_size=n - 1, max_size=n - 1))
+    return RoutingProblem(cost=d, demands=demands, vehicle_capacities=capacities,
+                          travel_time_s=d, time_windows_s=windows, service_time_s=service,
+                          return_to_depot=draw(st.booleans()))
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_random_problems())
+def test_random_plans_respect_capacity_and_windows(problem):
+    result = solve_routing(problem, time_limit_s=0.1)
+    assert result.status in ("feasible", "partial", "optimal")
+    assert check_routing(problem, result) == []
+    for r in result.routes:
+        for s, t in zip(r.stops, r.service_start_s):
+            assert problem.time_windows_s[s][0] <= t <= problem.time_windows_s[s][1]
 
 
 def test_bad_problem_arrays_are_clear_errors():
