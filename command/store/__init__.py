@@ -5,7 +5,8 @@ or PostgreSQL (by URL), with the same code and Alembic migrations on both.
 Owns: persistence, transactions and the audit trail. Must not: solve, simulate or know
 about the web. Functions take a session and plain data and return plain data
 (dataclasses, dicts); no ORM object leaves a session. Every change of state writes an
-audit entry in the same transaction, so :func:`last_change_id` is all a screen polls.
+audit entry in the same transaction, so :func:`last_change_id` is all a screen polls
+(in a ``session_scope(engine, read_only=True)``, which never waits for a writer).
 
 Typical use::
 
