@@ -4,7 +4,7 @@ import threading
 from datetime import datetime, timezone
 
 import pytest
-from sqlalchemy import select, text, update
+from sqlalchemy import select, update
 from sqlalchemy.exc import DBAPIError
 
 from command.errors import StoreError
