@@ -42,7 +42,6 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 import numpy as np
-from scipy.optimize import brentq
 
 from command.errors import Problem
 from command.scenarios._errors import ScenarioError
@@ -316,6 +315,8 @@ def distance_to_flux_m(flux: Callable[[np.ndarray], np.ndarray], threshold_kw_m2
     j = int(above[-1])
     if j == len(grid) - 1:
         return float(max_distance_m)
+    from scipy.optimize import brentq  # lazily: keeps the CLI's start-up fast
+
     return float(brentq(lambda x: float(flux(np.asarray(x))) / threshold_kw_m2 - 1.0,
                         grid[j], grid[j + 1], xtol=1e-12, rtol=1e-13, maxiter=200))
 
