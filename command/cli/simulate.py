@@ -12,6 +12,7 @@ on ``cli.group_parser("simulate")`` from the module that owns them.
 
 from __future__ import annotations
 
+import logging
 import sys
 
 from command.cli import CLI, emit
@@ -92,6 +93,17 @@ def _text(d: dict) -> str:
     ])
 
 
+def _quiet_dask(verbose: bool) -> None:
+    """Dask logs every connection at INFO; the operator needs none of it."""
+    if verbose:
+        return
+    try:
+        import distributed  # noqa: F401  (importing it sets its loggers to INFO)
+    except ImportError:
+        return
+    logging.getLogger("distributed").setLevel(logging.WARNING)
+
+
 def _queue(args, settings) -> int:
     _validate(args)
     from command.sim.queue import dask_client, simulate_mmc
@@ -100,6 +112,7 @@ def _queue(args, settings) -> int:
     options = dict(warmup_h=args.warmup, progress=progress)
     try:
         if args.parallel:
+            _quiet_dask(args.verbose)
             try:
                 with dask_client(settings.dask_scheduler) as client:
                     result = simulate_mmc(args.arrival_rate, args.service_rate, args.servers,

@@ -381,7 +381,12 @@ def dask_client(scheduler: str | None = None, *, processes: bool = True,
         with Client(scheduler) as client:
             yield client
         return
-    # No dashboard: it would bind a port, and nothing here serves it.
+    # Loopback only, and the HTTP servers (always started) on free ports: the defaults,
+    # 0.0.0.0:8787 and 0.0.0.0:random, would expose them and collide with a second cluster.
+    # Thread workers talk in-process (inproc://), where a host is not allowed.
+    where = {"host": "127.0.0.1"} if processes else {}
     with LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=processes,
-                      dashboard_address=None) as cluster, Client(cluster) as client:
+                      dashboard_address="127.0.0.1:0",
+                      worker_dashboard_address="127.0.0.1:0", **where) as cluster, \
+            Client(cluster) as client:
         yield client
