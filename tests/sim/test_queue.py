@@ -266,3 +266,16 @@ def test_cli_refuses_bad_options(capsys, argv, fragments):
     assert captured.out == ""
     for fragment in fragments:
         assert fragment in captured.err
+
+
+@pytest.mark.slow
+def test_cli_parallel_on_a_local_cluster(capsys):
+    # Worker processes on a LocalCluster give the serial numbers; stdout stays pure JSON.
+    argv = ["simulate", "queue", "--arrival-rate", "10", "--service-rate", "3", "--servers",
+            "4", "--hours", "20", "--replications", "4", "--seed", "8", "--json"]
+    assert main(argv) == 0
+    serial = json.loads(capsys.readouterr().out)
+    assert main([*argv, "--parallel"]) == 0
+    parallel = json.loads(capsys.readouterr().out)
+    for key in ("mean_wait_s", "mean_wait_ci95", "p_wait", "p_wait_ci95", "events"):
+        assert parallel[key] == serial[key]
