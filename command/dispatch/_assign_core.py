@@ -57,6 +57,8 @@ class Prepared:
     pairs: tuple[tuple[int, str], ...]
     cover: np.ndarray
     penalty_s: float
+    a_first: int = 1
+    a_full: int = 1
 
     @property
     def n(self) -> int:
@@ -76,10 +78,12 @@ class Score:
     uncovered: tuple[tuple[int, str], ...]
     coverage_s: float
     served_weight: int
+    a_first: int = 1
+    a_full: int = 1
 
     @property
     def objective_s(self) -> float:
-        return self.first_s + self.full_s + self.coverage_s
+        return self.a_first * self.first_s + self.a_full * self.full_s + self.coverage_s
 
     def key(self) -> tuple[int, float]:
         """Lexicographic order: more priority-weighted demand served, then less time."""
@@ -126,7 +130,9 @@ def prepare(problem: "AssignmentProblem") -> Prepared:
     return Prepared(problem=problem, eta=eta, reach=np.isfinite(eta), w=w, caps=caps,
                     capk=capk, demand=demand, has_demand=demand.sum(axis=1) > 0,
                     horizon_s=horizon(problem), pairs=tuple(pairs), cover=cover,
-                    penalty_s=float(problem.uncovered_penalty_s))
+                    penalty_s=float(problem.uncovered_penalty_s),
+                    a_first=int(problem.first_arrival_weight),
+                    a_full=int(problem.full_complement_weight))
 
 
 def evaluate(prep: Prepared, to_inc: np.ndarray) -> Score:
@@ -163,7 +169,7 @@ def evaluate(prep: Prepared, to_inc: np.ndarray) -> Score:
         uncovered = ()
     return Score(first_s=float((prep.w * first).sum()), full_s=float((prep.w * last).sum()),
                  uncovered=uncovered, coverage_s=prep.penalty_s * len(uncovered),
-                 served_weight=served)
+                 served_weight=served, a_first=prep.a_first, a_full=prep.a_full)
 
 
 def greedy(prep: Prepared) -> np.ndarray:
@@ -198,7 +204,7 @@ def lower_bound(prep: Prepared) -> float:
             if e.size:
                 nearest = min(nearest, float(e[0]))
             last = max(last, float(e[d - 1]) if e.size >= d else H)
-        total += prep.w[i] * (nearest + last)
+        total += prep.w[i] * (prep.a_first * nearest + prep.a_full * last)
     return float(total)
 
 
@@ -227,3 +233,97 @@ def polish(prep: Prepared, to_inc: np.ndarray, score: Score, deadline: float
                     to_inc, score, changed = trial, s, True
                     break
     return to_inc, score
+
+
+def local_search(prep: Prepared, to_inc: np.ndarray, deadline: float) -> np.ndarray:
+    """Improve a plan by single moves that keep the number of units per incident and
+    capability: swap two units of one capability between incidents, or replace a unit
+    sent by an idle one. First improvement, until no move improves or the deadline.
+
+    Each move changes the first and last arrival of at most two incidents, so a move is
+    scored in O(1) from each incident's sorted ETAs; coverage (when it counts) from the
+    number of idle units covering each (zone, capability) pair.
+    """
+    eta = prep.eta
+    w = prep.w.tolist()
+    H = prep.horizon_s
+    a1, a2 = prep.a_first, prep.a_full
+    to_inc = to_inc.copy()
+    complete = (core_counts(prep, to_inc) >= prep.demand).all(axis=1).tolist()
+    capk = prep.capk.tolist()
+    members: list[list[int]] = [[] for _ in range(prep.m)]
+    for u in np.flatnonzero(to_inc >= 0).tolist():
+        members[int(to_inc[u])].append(u)
+    cover = prep.cover
+    use_cover = prep.penalty_s > 0 and cover.shape[1] > 0
+    idle_cover = (cover & (to_inc < 0)[:, None]).sum(axis=0) if use_cover else None
+
+    def cost(i: int, etas: list[float]) -> float:
+        if not etas:
+            return (a1 + a2) * H * w[i] if prep.has_demand[i] else 0.0
+        return w[i] * (a1 * min(etas) + a2 * (max(etas) if complete[i] else H))
+
+    def cover_delta(out_idle: int, into_idle: int) -> float:
+        # unit ``out_idle`` leaves the idle pool, ``into_idle`` joins it
+        after = idle_cover - cover[out_idle] + cover[into_idle]
+        before_unc = int((idle_cover == 0).sum())
+        return prep.penalty_s * (int((after == 0).sum()) - before_unc)
+
+    improved = True
+    while improved and time.perf_counter() < deadline:
+        improved = False
+        for i in range(prep.m):
+            if time.perf_counter() >= deadline:
+                break
+            for u in list(members[i]):
+                if to_inc[u] != i:
+                    continue
+                k = capk[u]
+                rest_i = [eta[x, i] for x in members[i] if x != u]
+                base_i = cost(i, rest_i + [eta[u, i]])
+                # swap with a unit of the same capability at another incident
+                for j in range(prep.m):
+                    if j == i:
+                        continue
+                    base_j = None
+                    for v in members[j]:
+                        if capk[v] != k or not (prep.reach[v, i] and prep.reach[u, j]):
+                            continue
+                        if base_j is None:
+                            base_j = cost(j, [eta[x, j] for x in members[j]])
+                        rest_j = [eta[x, j] for x in members[j] if x != v]
+                        delta = (cost(i, rest_i + [eta[v, i]]) + cost(j, rest_j + [eta[u, j]])
+                                 - base_i - base_j)
+                        if delta < -1e-9:
+                            members[i].remove(u); members[j].remove(v)
+                            members[i].append(v); members[j].append(u)
+                            to_inc[u], to_inc[v] = j, i
+                            improved = True
+                            break
+                    if to_inc[u] != i:
+                        break
+                if to_inc[u] != i:
+                    continue
+                # replace by an idle unit of the same capability
+                idle = np.flatnonzero((to_inc < 0) & (prep.capk == k) & prep.reach[:, i])
+                for v in idle[np.argsort(eta[idle, i], kind="stable")].tolist():
+                    delta = cost(i, rest_i + [eta[v, i]]) - base_i
+                    if use_cover:
+                        delta += cover_delta(v, u)
+                    if delta < -1e-9:
+                        members[i].remove(u)
+                        members[i].append(v)
+                        to_inc[u], to_inc[v] = -1, i
+                        if use_cover:
+                            idle_cover = idle_cover - cover[v] + cover[u]
+                        improved = True
+                        break
+    return to_inc
+
+
+def core_counts(prep: Prepared, to_inc: np.ndarray) -> np.ndarray:
+    """Units sent per incident and demanded capability, (m, K)."""
+    count = np.zeros_like(prep.demand)
+    units = np.flatnonzero((to_inc >= 0) & (prep.capk >= 0))
+    np.add.at(count, (to_inc[units], prep.capk[units]), 1)
+    return count

@@ -55,14 +55,27 @@ def make_groups(prep: Prepared) -> Groups:
     rep = np.array([m[0] for m in members], dtype=np.int64)
     eta = np.where(prep.reach[rep], np.floor(np.where(prep.reach[rep], prep.eta[rep], 0)), -1)
     eta = eta.astype(np.int64).reshape(len(members), prep.m)
+    # Candidates, with an exact dominance rule: a group is not a candidate for incident i
+    # when at least D_k units of its capability (D_k: its total demand over all
+    # incidents) are strictly nearer to i and cover no zone it does not cover. In any
+    # plan sending it, one of those units is idle and could go instead without making
+    # any arrival later or any zone uncovered, so some optimal plan never sends it.
+    total = prep.demand.sum(axis=0)
+    cov = np.array([prep.cover[mm[0]] for mm in members]).reshape(len(members), -1)
+    subset = ~(cov[:, None, :] & ~cov[None, :, :]).any(axis=2)  # [g', g]: cover g' <= g
+    size = np.array([len(mm) for mm in members], dtype=np.int64)
+    exact = prep.eta[rep]
     cand: list[tuple[tuple[int, int], ...]] = []
     for i in range(prep.m):
         row = []
-        for g in range(len(members)):
-            d = prep.demand[i, capk[g]]
-            if d > 0 and eta[g, i] >= 0:
-                row.append((g, int(min(len(members[g]), d))))
-        cand.append(tuple(row))
+        for k in np.flatnonzero(prep.demand[i]):
+            gs = np.flatnonzero((capk == k) & (eta[:, i] >= 0))
+            for g in gs:
+                nearer = gs[(exact[gs, i] < exact[g, i]) & subset[gs, g]]
+                if size[nearer].sum() >= total[k]:
+                    continue
+                row.append((int(g), int(min(size[g], prep.demand[i, k]))))
+        cand.append(tuple(sorted(row)))
     return Groups(members=members, capk=capk, eta=eta, cand=tuple(cand),
                   horizon=int(math.ceil(prep.horizon_s)))
 
@@ -139,146 +152,194 @@ def solve_cpsat(prep: Prepared, groups: Groups, *, hint: np.ndarray, served_min:
 
     ``served_min`` is the best priority-weighted demand served (from the flow); plans
     must serve at least that much, so time never buys a smaller response.
+
+    Both arrival times are modelled as staircases over the distinct ETAs of the
+    incident's candidates ``t_0 < t_1 < ...`` (plus the horizon H when the incident may
+    stay incomplete): ``first = t_0 + sum_j (t_j - t_{j-1}) * o_j`` with ``o_j`` "no
+    unit sent arrives before t_j", and ``full = t'_0 + sum_j (t'_j - t'_{j-1}) * a_j``
+    with ``a_j`` "some unit sent arrives at t'_j or later". Unlike big-M max/min
+    constraints this keeps the LP relaxation close to a transportation problem, which
+    is what lets CP-SAT prove optimality on real surges.
     """
     t0 = time.perf_counter()
     H = groups.horizon
     m, G = prep.m, len(groups.members)
     size = groups.size
     full_service = served_min == int((prep.demand.sum(axis=1) * prep.w).sum())
+    Sum, WSum = cp_model.LinearExpr.sum, cp_model.LinearExpr.weighted_sum
+    hint_idx: list[int] = []
+    hint_val: list[int] = []
 
+    def hinted(var, value) -> None:
+        hint_idx.append(var.index)
+        hint_val.append(int(value))
+
+    counts = units_to_counts(groups, hint)
+    # plain Python numbers: numpy scalar access dominates the build time otherwise
+    eta_l, capk_l, size_l = groups.eta.tolist(), groups.capk.tolist(), size.tolist()
+    demand_l, w_l = prep.demand.tolist(), prep.w.tolist()
     model = cp_model.CpModel()
-    # variables: n[g,i] units of group g sent to i; b[g,i] at least one; f[g,i] first unit
+    # variables: n[g,i] units of group g sent to i; b[g,i] at least one of them
     n: dict[tuple[int, int], cp_model.IntVar] = {}
     b: dict[tuple[int, int], cp_model.IntVar] = {}
-    f: dict[tuple[int, int], cp_model.IntVar] = {}
     for i, row in enumerate(groups.cand):
         for g, ub in row:
+            c = counts.get((g, i), 0)
             b[g, i] = model.new_bool_var(f"sent_g{g}_i{i}")
+            hinted(b[g, i], c > 0)
             if ub == 1:
                 n[g, i] = b[g, i]
             else:
                 n[g, i] = model.new_int_var(0, ub, f"count_g{g}_i{i}")
+                hinted(n[g, i], c)
                 model.add(n[g, i] >= b[g, i])
                 model.add(n[g, i] <= ub * b[g, i])
-            f[g, i] = model.new_bool_var(f"first_g{g}_i{i}")
-            model.add_implication(f[g, i], b[g, i])
 
     # constraints: a unit goes to one incident at most
     by_group: list[list[int]] = [[] for _ in range(G)]
     for (g, i) in n:
         by_group[g].append(i)
+    used: list = [None] * G
     for g, incs in enumerate(by_group):
-        if sum(min(int(size[g]), int(prep.demand[i, groups.capk[g]])) for i in incs) > size[g]:
-            model.add(sum(n[g, i] for i in incs) <= int(size[g]))
+        if len(incs) == 1:
+            used[g] = n[g, incs[0]]
+        elif incs:
+            used[g] = model.new_int_var(0, size_l[g], f"used_g{g}")
+            model.add(used[g] == Sum([n[g, i] for i in incs]))
+            hinted(used[g], sum(counts.get((g, i), 0) for i in incs))
 
-    # demand: never more than asked; at least the best weighted amount served overall
-    served_terms = []
-    first_terms, last_vars = [], []
-    last_of: dict[int, cp_model.IntVar] = {}
-    complete_of: dict[int, cp_model.IntVar] = {}
+    served_terms, served_weights = [], []
+    objective: list = []
+    weights: list[int] = []
+    constant = 0
     for i in range(m):
         if not prep.has_demand[i]:
             continue
-        w = int(prep.w[i])
+        w = w_l[i]
         row = groups.cand[i]
-        full_possible = True
+        eta = {g: eta_l[g][i] for g, _ in row}
         per_cap: dict[int, list[tuple[int, int]]] = {}
-        for g, ub in row:
-            per_cap.setdefault(int(groups.capk[g]), []).append((g, ub))
-        for k in np.flatnonzero(prep.demand[i]):
-            d = int(prep.demand[i, k])
-            items = per_cap.get(int(k), [])
+        for g, ub in sorted(row, key=lambda r: eta[r[0]]):
+            per_cap.setdefault(capk_l[g], []).append((g, ub))
+        demanded = [k for k, d in enumerate(demand_l[i]) if d > 0]
+        full_possible = True
+        for k in demanded:
+            d = demand_l[i][k]
+            items = per_cap.get(k, [])
             reachable = sum(ub for _, ub in items)
-            if reachable < d:
-                full_possible = False
-            expr = sum(n[g, i] for g, _ in items)
+            full_possible &= reachable >= d
             if items:
+                expr = Sum([n[g, i] for g, _ in items])
                 if full_service:
                     model.add(expr == d)
                 elif reachable > d:
                     model.add(expr <= d)
-                served_terms.append(w * expr)
+                served_terms.extend(n[g, i] for g, _ in items)
+                served_weights.extend([w] * len(items))
         if not row:
-            first_terms.append(w * H)
-            last_vars.append(w * H)
+            constant += (prep.a_first + prep.a_full) * w * H
             continue
-        # first arrival: the designated first unit's ETA, or H when nobody goes
-        fs = [f[g, i] for g, _ in row]
-        if full_service:
-            model.add_exactly_one(fs)
-            first_terms.append(w * sum(int(groups.eta[g, i]) * f[g, i] for g, _ in row))
-        else:
-            model.add_at_most_one(fs)
-            first_terms.append(w * (H + sum((int(groups.eta[g, i]) - H) * f[g, i]
-                                            for g, _ in row)))
-        # full complement: the latest unit sent when complete, else H
+        sent = [eta[g] for g, _ in row if counts.get((g, i), 0) > 0]
+        complete = all(sum(counts.get((g, i), 0) for g, _ in per_cap.get(k, []))
+                       >= demand_l[i][k] for k in demanded)
+        first_hint = min(sent) if sent else H
+        last_hint = max(sent) if sent and complete else H
+        levels = sorted(set(eta.values()))
+        at_level: dict[int, list[int]] = {}
+        for g, _ in row:
+            at_level.setdefault(eta[g], []).append(g)
+
+        # first arrival: o_j = 1 when no unit sent arrives before lv[j]; o_0 = 1
+        lv = levels + ([] if full_service else [H]) if prep.a_first else []
+        constant += prep.a_first * w * (lv[0] if lv else 0)
+        prev = None
+        for j in range(1, len(lv)):
+            o = model.new_bool_var(f"first_after_{lv[j]}s_i{i}")
+            hinted(o, first_hint >= lv[j])
+            below = [b[g, i] for g in at_level[lv[j - 1]]]
+            model.add(Sum([o] + below) >= (1 if prev is None else prev))
+            objective.append(o)
+            weights.append(prep.a_first * w * (lv[j] - lv[j - 1]))
+            prev = o
+
+        # full complement: a_j = 1 when some unit sent arrives at lc[j] or later
+        if not prep.a_full:
+            continue
         if not full_possible:
-            last_vars.append(w * H)
+            constant += prep.a_full * w * H
             continue
         # no plan brings the d-th unit of a capability earlier than the d-th nearest
         lb = 0
         for k, items in per_cap.items():
-            etas = np.sort(np.repeat([groups.eta[g, i] for g, _ in items],
-                                     [ub for _, ub in items]))
-            lb = max(lb, int(etas[int(prep.demand[i, k]) - 1]))
-        last = model.new_int_var(lb, H, f"full_complement_i{i}")
-        last_of[i] = last
+            etas = np.repeat([eta[g] for g, _ in items], [ub for _, ub in items])
+            lb = max(lb, int(etas[demand_l[i][k] - 1]))
+        lc = [lb] + [t for t in levels if t > lb] + ([] if full_service else [H])
+        index = {t: j for j, t in enumerate(lc)}
+        constant += prep.a_full * w * lb
+        a = [None]
+        for j in range(1, len(lc)):
+            a.append(model.new_bool_var(f"full_at_{lc[j]}s_i{i}"))
+            hinted(a[j], last_hint >= lc[j])
+            objective.append(a[j])
+            weights.append(prep.a_full * w * (lc[j] - lc[j - 1]))
+            if j > 1:
+                model.add_implication(a[j], a[j - 1])
         for g, _ in row:
-            model.add(last >= int(groups.eta[g, i]) * b[g, i])
+            if eta[g] > lb:
+                model.add_implication(b[g, i], a[index[eta[g]]])
+        # in before lc[j] means every demanded unit in before lc[j]: count[k] >= d (1 - a_j),
+        # written on running counts so the model stays linear in size
         for k, items in per_cap.items():
-            d = int(prep.demand[i, k])
-            # the latest arrival is at least the mean of the units of one capability
-            model.add(d * last >= sum(int(groups.eta[g, i]) * n[g, i] for g, _ in items))
+            d = demand_l[i][k]
+            pos, running, running_hint = 0, None, 0
+            for j in range(1, len(lc)):
+                new = []
+                while pos < len(items) and eta[items[pos][0]] < lc[j]:
+                    new.append(n[items[pos][0], i])
+                    running_hint += counts.get((items[pos][0], i), 0)
+                    pos += 1
+                if new:
+                    var = model.new_int_var(0, d, f"count_k{k}_before_{lc[j]}s_i{i}")
+                    model.add(var == Sum(new + ([running] if running is not None else [])))
+                    hinted(var, min(d, running_hint))
+                    running = var
+                # the constraint at j implies the one at j-1 when no unit was added between
+                nxt = lc[j + 1] if j + 1 < len(lc) else None
+                if nxt is None or (pos < len(items) and eta[items[pos][0]] < nxt):
+                    model.add(running + d * a[j] >= d)
         if not full_service:
-            complete = model.new_bool_var(f"complete_i{i}")
+            comp = model.new_bool_var(f"complete_i{i}")
+            hinted(comp, complete)
             for k, items in per_cap.items():
-                model.add(sum(n[g, i] for g, _ in items) >= int(prep.demand[i, k]) * complete)
-            model.add(last >= H - H * complete)
-            complete_of[i] = complete
-        last_vars.append(w * last)
+                model.add(Sum([n[g, i] for g, _ in items]) >= demand_l[i][k] * comp)
+            model.add(a[-1] + comp >= 1)
     if not full_service and served_terms:
-        model.add(sum(served_terms) >= served_min)
+        model.add(WSum(served_terms, served_weights) >= served_min)
 
     # coverage: a (zone, capability) pair is covered while one covering unit stays idle
     penalty = int(math.floor(prep.penalty_s))
-    cover_vars = []
     always_idle = np.ones(prep.n, dtype=bool)
-    for mem in groups.members:
-        always_idle[mem] = False
+    for g, mem in enumerate(groups.members):
+        always_idle[mem] = not by_group[g]
+    idle_hint = hint < 0
     if penalty > 0:
         for p in range(len(prep.pairs)):
             if (prep.cover[:, p] & always_idle).any():
                 continue  # a unit that goes nowhere covers it in every plan
             gs = [g for g in range(G) if prep.cover[groups.members[g][0], p]]
-            y = model.new_bool_var(f"covered_z{prep.pairs[p][0]}_{prep.pairs[p][1]}")
-            model.add(y <= sum(int(size[g]) - sum(n[g, i] for i in by_group[g]) for g in gs))
-            cover_vars.append((p, gs, y))
+            z, c = prep.pairs[p]
+            y = model.new_bool_var(f"covered_z{z}_{c}")
+            hinted(y, any(idle_hint[groups.members[g]].any() for g in gs))
+            model.add(y + Sum([used[g] for g in gs]) <= int(size[gs].sum()))
+            # uncovered costs the penalty: penalty * (1 - y)
+            constant += penalty
+            objective.append(y)
+            weights.append(-penalty)
 
     # objective
-    model.minimize(sum(first_terms) + sum(last_vars)
-                   + penalty * sum(1 - y for _, _, y in cover_vars))
-
-    # hint: the best quick plan, translated to the model's variables
-    counts = units_to_counts(groups, hint)
-    for (g, i), var in n.items():
-        c = counts.get((g, i), 0)
-        if var is not b[g, i]:
-            model.add_hint(var, c)
-        model.add_hint(b[g, i], int(c > 0))
-    for i, row in enumerate(groups.cand):
-        sent = [g for g, _ in row if counts.get((g, i), 0) > 0]
-        first = min(sent, key=lambda g: groups.eta[g, i]) if sent else None
-        for g, _ in row:
-            model.add_hint(f[g, i], int(g == first))
-        complete = all(sum(counts.get((g, i), 0) for g, _ in row if groups.capk[g] == k)
-                       >= prep.demand[i, k] for k in np.flatnonzero(prep.demand[i]))
-        if i in complete_of:
-            model.add_hint(complete_of[i], int(complete))
-        if i in last_of:
-            model.add_hint(last_of[i], max(groups.eta[g, i] for g in sent) if complete else H)
-    idle_hint = hint < 0
-    for p, gs, y in cover_vars:
-        model.add_hint(y, int(any(idle_hint[groups.members[g]].any() for g in gs)))
+    model.minimize(WSum(objective, weights) + constant)
+    model.proto.solution_hint.vars.extend(hint_idx)
+    model.proto.solution_hint.values.extend(hint_val)
 
     # time limit and solve
     solver = cp_model.CpSolver()
@@ -288,6 +349,10 @@ def solve_cpsat(prep: Prepared, groups: Groups, *, hint: np.ndarray, served_min:
     solver.parameters.max_time_in_seconds = remaining
     solver.parameters.random_seed = int(seed)
     solver.parameters.num_workers = int(workers)
+    # Measured on surges of 6-30 incidents: presolve (probing above all) spends most of a
+    # 2 s budget on this model and finds nothing it cannot find faster while searching.
+    solver.parameters.cp_model_presolve = False
+    build_s = time.perf_counter() - t0
     status = solver.solve(model)
     seconds = time.perf_counter() - t0
 
@@ -297,7 +362,8 @@ def solve_cpsat(prep: Prepared, groups: Groups, *, hint: np.ndarray, served_min:
         log.info("assign: CP-SAT returned %s after %.3f s", name, seconds)
         return CpOutcome(name, None, None, None, seconds)
     found = {(g, i): int(solver.value(var)) for (g, i), var in n.items()}
-    log.debug("assign: CP-SAT %s objective %.0f bound %.0f in %.3f s (%d groups)", name,
-              solver.objective_value, solver.best_objective_bound, seconds, G)
+    log.debug("assign: CP-SAT %s objective %.0f bound %.0f in %.3f s (model %.3f s, %d groups,"
+              " %d pairs)", name, solver.objective_value, solver.best_objective_bound, seconds,
+              build_s, G, len(n))
     return CpOutcome(name, counts_to_units(groups, found, prep.n), solver.objective_value,
                      solver.best_objective_bound, seconds)
