@@ -132,7 +132,8 @@ def explain_shortfalls(prep: Prepared, to_inc: np.ndarray) -> list[dict]:
             else:
                 where = sorted({p.incident_ids[int(j)] for j in to_inc[reach] if j >= 0})
                 zh = f"能到达的 {reach.size} 辆{zh_cap}均已派出（{'、'.join(where)}）"
-                en = f"All {reach.size} {en_cap} units that can reach it are committed ({', '.join(where)})"
+                en = (f"No {en_cap} free: all {reach.size} that can reach it are committed "
+                      f"({', '.join(where)})")
             options = []
             if aid_eta.shape[0]:
                 cand = np.flatnonzero((aid_caps == c) & np.isfinite(aid_eta[:, i]))

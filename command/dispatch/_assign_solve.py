@@ -44,8 +44,11 @@ class Groups:
 
 
 def make_groups(prep: Prepared) -> Groups:
-    useful = (prep.capk >= 0) & (prep.reach & (prep.demand[:, np.maximum(prep.capk, 0)].T > 0)
-                                 ).any(axis=1)
+    if prep.caps:
+        wanted = prep.demand[:, np.maximum(prep.capk, 0)].T > 0  # (n, m)
+        useful = (prep.capk >= 0) & (prep.reach & wanted).any(axis=1)
+    else:
+        useful = np.zeros(prep.n, dtype=bool)
     keys: dict[tuple, list[int]] = {}
     for u in np.flatnonzero(useful):
         key = (int(prep.capk[u]), prep.eta[u].tobytes(), prep.cover[u].tobytes())
@@ -53,18 +56,19 @@ def make_groups(prep: Prepared) -> Groups:
     members = tuple(np.array(v, dtype=np.int64) for v in keys.values())
     capk = np.array([k[0] for k in keys], dtype=np.int64)
     rep = np.array([m[0] for m in members], dtype=np.int64)
-    eta = np.where(prep.reach[rep], np.floor(np.where(prep.reach[rep], prep.eta[rep], 0)), -1)
-    eta = eta.astype(np.int64).reshape(len(members), prep.m)
+    reach = prep.reach[rep].reshape(len(members), prep.m)
+    eta = np.where(reach, np.floor(np.where(reach, prep.eta[rep].reshape(reach.shape), 0)), -1)
+    eta = eta.astype(np.int64)
     # Candidates, with an exact dominance rule: a group is not a candidate for incident i
     # when at least D_k units of its capability (D_k: its total demand over all
     # incidents) are strictly nearer to i and cover no zone it does not cover. In any
     # plan sending it, one of those units is idle and could go instead without making
     # any arrival later or any zone uncovered, so some optimal plan never sends it.
     total = prep.demand.sum(axis=0)
-    cov = np.array([prep.cover[mm[0]] for mm in members]).reshape(len(members), -1)
+    cov = prep.cover[rep].reshape(len(members), prep.cover.shape[1])
     subset = ~(cov[:, None, :] & ~cov[None, :, :]).any(axis=2)  # [g', g]: cover g' <= g
     size = np.array([len(mm) for mm in members], dtype=np.int64)
-    exact = prep.eta[rep]
+    exact = prep.eta[rep].reshape(len(members), prep.m)
     cand: list[tuple[tuple[int, int], ...]] = []
     for i in range(prep.m):
         row = []
