@@ -73,8 +73,8 @@ def random_problem(n_units: int, n_incidents: int, rng: np.random.Generator, *,
     eta = _eta(units, inc)
     eta[rng.uniform(size=eta.shape) < 0.01] = np.inf
     types = list(PACKAGES)
-    kinds = rng.choice(len(types), size=n_incidents,
-                       p=np.array([PACKAGES[t][1] for t in types]) / sum(p for _, p in PACKAGES.values()))
+    mix = np.array([PACKAGES[t][1] for t in types])
+    kinds = rng.choice(len(types), size=n_incidents, p=mix / mix.sum())
     demand = {(i, c): d for i, k in enumerate(kinds) for c, d in PACKAGES[types[k]][0].items()}
     kw = {}
     if coverage:
@@ -150,6 +150,21 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{n:>5} {s['mean_seconds']:>7.3f} {s['max_seconds']:>7.3f} "
               f"{s['min_margin_ms']:>13.1f} {s['optimal']:>8} {s['mean_ratio']:>10.3f} "
               f"{s['mean_improvement']:>12.1%}")
+    # the methods side by side on the 300-team instances (or the middle size)
+    n_cmp = 300 if 300 in sizes else sizes[len(sizes) // 2]
+    print(f"\nmethods on {n_cmp} teams x {args.incidents} incidents "
+          f"(objective relative to greedy, lower is better)")
+    print(f"{'seed':>4} {'method':>7} {'status':>8} {'sec':>6} {'objective_s':>12} {'vs_greedy':>9}")
+    for seed in range(args.seeds):
+        rng = np.random.default_rng(1000 * n_cmp + seed)
+        problem = random_problem(n_cmp, args.incidents, rng, coverage=not args.no_coverage)
+        g = greedy_assign(problem)
+        for method in ("greedy", "flow", "cpsat"):
+            t = time.perf_counter()
+            r = assign(problem, time_limit_s=args.time_limit, method=method, seed=seed)
+            wall = time.perf_counter() - t
+            print(f"{seed:>4} {method:>7} {r.status:>8} {wall:>6.3f} {r.objective_s:>12.0f} "
+                  f"{r.objective_s / g.objective_s:>9.3f}")
     worst = min(r["margin_ms"] for r in rows if r["teams"] == 300) if 300 in sizes else None
     if worst is not None:
         print(f"\n300 x {args.incidents}: slowest call left {worst:.1f} ms of the "

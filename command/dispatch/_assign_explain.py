@@ -66,7 +66,9 @@ def explain_assignments(prep: Prepared, to_inc: np.ndarray) -> list[dict]:
         nearer = np.flatnonzero(same & (col < e) & (to_inc != i))
         x = _nearest(nearer, col)
         d = int(p.demand.get((i, c), 0))
-        rank = 1 + int((same & (to_inc == i) & ((col < e) | ((col == e) & (np.arange(prep.n) < u)))).sum())
+        # rank among the units of the package: nearer ones first, ties by unit order
+        ahead = (col < e) | ((col == e) & (np.arange(prep.n) < u))
+        rank = 1 + int((same & (to_inc == i) & ahead).sum())
         zh_cap, en_cap = _cap(c, "zh"), _cap(c, "en")
         if x is not None and to_inc[x] >= 0:
             y = p.incident_ids[int(to_inc[x])]

@@ -74,11 +74,12 @@ def make_groups(prep: Prepared) -> Groups:
         row = []
         for k in np.flatnonzero(prep.demand[i]):
             gs = np.flatnonzero((capk == k) & (eta[:, i] >= 0))
-            for g in gs:
-                nearer = gs[(exact[gs, i] < exact[g, i]) & subset[gs, g]]
-                if size[nearer].sum() >= total[k]:
-                    continue
-                row.append((int(g), int(min(size[g], prep.demand[i, k]))))
+            e = exact[gs, i]
+            # units in groups g' nearer than g whose cover is within g's, for every g
+            dominated_by = size[gs] @ ((e[:, None] < e[None, :]) & subset[np.ix_(gs, gs)])
+            d = int(prep.demand[i, k])
+            row.extend((int(g), int(min(size[g], d)))
+                       for g, c in zip(gs, dominated_by) if c < total[k])
         cand.append(tuple(sorted(row)))
     return Groups(members=members, capk=capk, eta=eta, cand=tuple(cand),
                   horizon=int(math.ceil(prep.horizon_s)))
