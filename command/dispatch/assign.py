@@ -80,9 +80,9 @@ STATUSES: tuple[str, ...] = ("OPTIMAL", "FEASIBLE", "FALLBACK")
 METHODS: tuple[str, ...] = ("auto", "cpsat", "flow", "greedy")
 
 # Seconds kept back from the solver: CP-SAT overran its own limit by up to 100 ms on a
-# loaded 2-core machine (300-500 units, load average 4), and copying out the plan and
-# writing the reasons takes 10-40 ms. Capped at a fifth of short limits.
-_RESERVE_S = 0.2
+# loaded 2-core machine (300-500 units, load average 4-5), and copying out the plan and
+# writing the reasons takes 10-40 ms, more under load. Capped at a fifth of short limits.
+_RESERVE_S = 0.25
 
 _FIRE_CAPABILITIES = ("engine", "ladder", "rescue", "hazmat", "water_rescue")
 _EMS_CAPABILITIES = ("ambulance", "medical_team")
@@ -463,9 +463,9 @@ def assign(problem: AssignmentProblem, *, time_limit_s: float, method: str = "au
     problem : AssignmentProblem
     time_limit_s : float
         Wall-clock budget of the whole call, seconds (``Settings.solver_time_limit_s``).
-        CP-SAT stops 0.2 s early (a fifth of short budgets) to absorb its own overrun
-        and the writing of the reasons; measured: 300 units x 30 incidents in 1.8-2.0 s
-        for a 2 s budget on a loaded 2-core machine.
+        CP-SAT stops 0.25 s early (a fifth of short budgets) to absorb its own overrun
+        and the writing of the reasons; measured: 300 units x 30 incidents in 1.86-2.02 s
+        for a 2 s budget on a 2-core machine at load average 4-5.
     method : {"auto", "cpsat", "flow", "greedy"}
     seed : int
         CP-SAT's random seed, recorded in the result. With more than one worker CP-SAT
