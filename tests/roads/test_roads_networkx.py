@@ -11,7 +11,6 @@ from roads_testkit import write_grid_osm
 from command.roads import (
     close_roads,
     graph_from_file,
-    load_network,
     network_from_graph,
     path_length_m,
     shortest_path,
@@ -91,12 +90,12 @@ def test_grid_closure_agrees_with_networkx(grid):
     _check_agreement(H, closed, np.random.default_rng(3), n_sources=8)
 
 
-def test_default_network_agrees_with_networkx(tmp_path):
-    settings = Settings(data_dir=tmp_path)
+def test_default_network_agrees_with_networkx():
+    settings = Settings()
     if not settings.roads_source.is_file():
         pytest.skip(f"the default road network {settings.roads_source} is not there yet")
-    net = load_network(settings)
     G = graph_from_file(settings.roads_source, settings)
+    net = network_from_graph(G, source=str(settings.roads_source))
     assert net.n_edges == G.number_of_edges()
     _check_agreement(G, net, np.random.default_rng(4), n_sources=10, n_targets=500)
     # a central Ezhou place (the recommend example) snaps within the limit
