@@ -74,9 +74,10 @@ MATERIAL_METHODS: tuple[str, ...] = ("auto", "glop", "pdlp", "scip", "greedy")
 
 #: Why demand is left unmet, checked in this order:
 #: ``no_stock`` no depot holds the item; ``out_of_reach`` all the stock that can reach
-#: the point by the deadline already goes there (often none); ``depot_capacity`` a depot that could still send it on time has
-#: no loading capacity left; ``taken`` the stock that can arrive in time went to other
-#: points (of higher or equal priority, or needing it sooner).
+#: the point by the deadline already goes there (often none); ``depot_capacity`` a depot
+#: that could still send it on time has no loading capacity left; ``taken`` the stock
+#: that can arrive in time went to other points (of higher or equal priority, or
+#: needing it sooner).
 UNMET_REASONS: tuple[str, ...] = ("no_stock", "out_of_reach", "depot_capacity", "taken")
 
 # Seconds kept back from the solver for copying the plan into the result.
