@@ -35,12 +35,15 @@ __all__ = ["load_network", "cache_path", "cache_key", "file_sha256", "save_cache
 log = logging.getLogger(__name__)
 
 # Bump when the arrays or the way they are built change, so old caches are rebuilt.
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
 
 Progress = Callable[[float, str], None]
 
 _ARRAYS = [f.name for f in dataclasses.fields(RoadNetwork)
            if f.name not in ("source", "source_hash", "time_factor")]
+# Text columns repeat a few hundred values over tens of thousands of edges: stored as a
+# vocabulary and int32 codes they take a fraction of the space of fixed-width unicode.
+_TEXT = ("edge_name", "edge_ref", "edge_highway")
 
 
 def file_sha256(path: Path) -> str:
@@ -76,9 +79,13 @@ def save_cache(net: RoadNetwork, path: Path, key: str) -> None:
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.stem, suffix=".tmp.npz")
     os.close(fd)
     try:
-        np.savez(tmp, **{name: getattr(net, name) for name in _ARRAYS},
-                 source=np.array(net.source), source_hash=np.array(net.source_hash),
-                 cache_key=np.array(key))
+        arrays = {name: getattr(net, name) for name in _ARRAYS if name not in _TEXT}
+        for name in _TEXT:
+            vocab, codes = np.unique(getattr(net, name), return_inverse=True)
+            arrays[f"{name}__vocab"] = vocab
+            arrays[f"{name}__codes"] = codes.astype(np.int32)
+        np.savez(tmp, **arrays, source=np.array(net.source),
+                 source_hash=np.array(net.source_hash), cache_key=np.array(key))
         os.replace(tmp, path)
     finally:
         if os.path.exists(tmp):
@@ -95,7 +102,9 @@ def read_cache(path: Path, key: str | None = None) -> RoadNetwork | None:
             if key is not None and str(z["cache_key"]) != key:
                 log.info("road cache %s is stale", path)
                 return None
-            arrays = {name: z[name] for name in _ARRAYS}
+            arrays = {name: z[name] for name in _ARRAYS if name not in _TEXT}
+            for name in _TEXT:
+                arrays[name] = z[f"{name}__vocab"][z[f"{name}__codes"]]
             return RoadNetwork(**arrays, source=str(z["source"]),
                                source_hash=str(z["source_hash"]))
     except (OSError, KeyError, ValueError, zipfile.BadZipFile) as exc:
