@@ -359,8 +359,9 @@ ROW_MODELS: dict[str, type[_Row]] = {
     "incident_rates": IncidentRateRow,
 }
 
-for _attr, _cls in FILES.items():  # a model change must not slip past the loader
-    assert list(ROW_MODELS[_attr].model_fields) == [f.name for f in fields(_cls)], _attr
+for _attr, _cls in FILES.items():  # a change of command.model must not slip past the loader
+    if list(ROW_MODELS[_attr].model_fields) != [f.name for f in fields(_cls)]:
+        raise TypeError(f"the row model of '{_attr}' does not match {_cls.__name__}")
 
 #: Primary key columns per file.
 KEYS: dict[str, tuple[str, ...]] = {
