@@ -75,6 +75,8 @@ def _text(value: Any) -> Any:
 
 def _number(value: Any) -> Any:
     if isinstance(value, str):
+        if not value.strip():
+            raise ValueError("must not be empty")
         try:
             value = float(value)
         except ValueError:
@@ -86,6 +88,8 @@ def _number(value: Any) -> Any:
 
 def _whole(value: Any) -> Any:
     if isinstance(value, str):
+        if not value.strip():
+            raise ValueError("must not be empty")
         try:
             number = float(value)
         except ValueError:
@@ -487,8 +491,9 @@ def _read_csv(file: Path, attr: str, problems: list[Problem]) -> list[tuple[int,
         problems.append(Problem("file is missing", file=name))
         return None
     try:
+        # blank lines are kept (and skipped below) so that row numbers match the file
         frame = pd.read_csv(file, dtype=str, keep_default_na=False, encoding="utf-8",
-                            skipinitialspace=False)
+                            skip_blank_lines=False, index_col=False)
     except pd.errors.EmptyDataError:
         problems.append(Problem("the file is empty (no header row)", file=name, row=1))
         return None
@@ -517,7 +522,12 @@ def _read_csv(file: Path, attr: str, problems: list[Problem]) -> list[tuple[int,
     if not ok:
         return None
     frame = frame.fillna("")  # short rows: missing trailing cells
-    return [(i + 2, {c: frame.at[i, c] for c in expected}) for i in range(len(frame))]
+    rows = []
+    for i in range(len(frame)):
+        values = {c: frame.at[i, c] for c in expected}
+        if any(str(v).strip() for v in values.values()):
+            rows.append((i + 2, values))
+    return rows
 
 
 def _parse_rows(name: str, attr: str, raw: list[tuple[int, dict]],

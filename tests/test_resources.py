@@ -12,7 +12,7 @@ import pytest
 
 from command import model
 from command.errors import DataError
-from command.resources import FILES, dataset_bbox, load_dataset
+from command.resources import FILES, SOURCE_RULE, dataset_bbox, load_dataset
 
 REPO = Path(__file__).resolve().parents[1]
 EZHOU = REPO / "data" / "resources" / "ezhou"
@@ -103,7 +103,8 @@ def test_hazard_quantities_use_gb18218_critical_quantities(dataset):
     with open(GB18218 / "table1_critical_quantities.csv", encoding="utf-8") as f:
         table1 = list(csv.DictReader(f))
     with open(GB18218 / "table2_class_critical_quantities.csv", encoding="utf-8") as f:
-        table2 = {r["symbol"]: float(r["critical_quantity_t"].split()[0]) for r in csv.DictReader(f)}
+        table2 = {r["symbol"]: float(r["critical_quantity_t"].split()[0])
+                  for r in csv.DictReader(f)}
     by_cas = {}
     for r in table1:
         for cas in filter(None, (c.split("(")[0].strip() for c in r["cas"].split(";"))):
@@ -191,6 +192,17 @@ def test_missing_column(copy):
     (p,) = _find(problems, "teams.csv", "crew")
     assert (p.row, p.rule) == (1, "missing column")
     assert "teams.csv, row 1, field 'crew': missing column" in message
+
+
+def test_row_numbers_count_blank_lines_and_short_rows(copy):
+    path = copy / "stocks.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines.insert(3, "")  # a blank line as the file's row 4
+    lines[5] = "D01,tent"  # row 6: too few cells
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    _, problems = _problems(copy)
+    assert {(p.row, p.field, p.rule) for p in problems} == {
+        (6, "quantity", "must not be empty"), (6, "source", SOURCE_RULE)}
 
 
 def test_duplicate_id(copy):

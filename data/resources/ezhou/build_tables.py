@@ -430,7 +430,8 @@ def build_population(bb: dict[str, Any]) -> list[dict[str, Any]]:
             continue
         source = c.get("population_source") or (
             "approximate: no public town figure found; a share of the district's 2023 total")
-        rows.append({"area_id": f"town-{c['id']}", "name_zh": _town_name(c), "name_en": c["name_en"],
+        rows.append({"area_id": f"town-{c['id']}", "name_zh": _town_name(c),
+                     "name_en": c["name_en"],
                      "level": "town", "district": DISTRICT_POPULATION[c["district"]][1],
                      "population": int(c["population"]), "year": 2023, "lat": c["lat"],
                      "lon": c["lon"], "source": " ".join(str(source).split())})

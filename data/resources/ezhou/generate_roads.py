@@ -329,7 +329,7 @@ def build_grid(town: Town, towns: list[Town], centre_node: int, net: Network,
     sp = town.spacing
     jitter = float(meta["jitter_share"]) * sp
     wet = prep(water.all.buffer(float(meta["water_margin_m"])))
-    land = prep(bbox_xy)
+    inside = prep(bbox_xy)
 
     i0, i1 = -int(town.west // sp), int(town.east // sp)
     j0, j1 = -int(town.south // sp), int(town.north // sp)
@@ -346,7 +346,7 @@ def build_grid(town: Town, towns: list[Town], centre_node: int, net: Network,
             x = town.cx + gx * cos_t - gy * sin_t
             y = town.cy + gx * sin_t + gy * cos_t
             p = Point(x, y)
-            if not land.contains(p) or wet.contains(p) or not _owner_ok(x, y, town, towns):
+            if not inside.contains(p) or wet.contains(p) or not _owner_ok(x, y, town, towns):
                 continue
             coords[(i, j)] = (x, y)
 
@@ -438,11 +438,11 @@ def grid_ways(grid: Grid, splits: dict[tuple[int, int], list[tuple[float, int]]]
 
 
 def municipal_outline(bb: dict[str, Any], water: Water) -> Polygon:
-    """The land of the municipality: the river centreline up to 鄂东大桥 closed by the
-    schematic southern and western boundary (backbone.yaml ``rural.outline_south``)."""
+    """The land of the municipality: the river centreline up to ``rural.river_until``
+    (鄂东大桥) closed by the schematic southern and western boundary
+    (``rural.outline_south``)."""
     river = [to_xy(*p) for p in bb["river"]["centreline"]]
-    stop = bb["bridges"][-1]["at"] if bb["bridges"] else bb["river"]["centreline"][-1]
-    cut = water.river_line.project(Point(to_xy(*stop)))
+    cut = water.river_line.project(Point(to_xy(*bb["rural"]["river_until"])))
     north = [c for c in river if water.river_line.project(Point(c)) <= cut]
     north.append(tuple(water.river_line.interpolate(cut).coords[0]))
     south = [to_xy(*p) for p in bb["rural"]["outline_south"]]
@@ -667,7 +667,8 @@ def write_gzip(data: bytes, path: Path) -> None:
 
 def main(argv: Iterable[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--out", type=Path, default=OUT, help="output .osm.gz (default: %(default)s)")
+    parser.add_argument("--out", type=Path, default=OUT,
+                        help="output .osm.gz (default: %(default)s)")
     parser.add_argument("--seed", type=int, default=None,
                         help="random seed of the street grids (default: meta.seed)")
     parser.add_argument("--backbone", type=Path, default=BACKBONE)
