@@ -522,12 +522,8 @@ def _read_csv(file: Path, attr: str, problems: list[Problem]) -> list[tuple[int,
     if not ok:
         return None
     frame = frame.fillna("")  # short rows: missing trailing cells
-    rows = []
-    for i in range(len(frame)):
-        values = {c: frame.at[i, c] for c in expected}
-        if any(str(v).strip() for v in values.values()):
-            rows.append((i + 2, values))
-    return rows
+    return [(i + 2, values) for i, values in enumerate(frame[expected].to_dict("records"))
+            if any(str(v).strip() for v in values.values())]
 
 
 def _parse_rows(name: str, attr: str, raw: list[tuple[int, dict]],
