@@ -72,7 +72,6 @@ def test_broken_chain_exits_1(env, capsys, dataset):
     assert "AUDIT CHAIN BROKEN at entry 1" in capsys.readouterr().out
 
 
-@pytest.mark.slow
 def test_db_init_loads_the_ezhou_data_set_once(env, capsys):
     if importlib.util.find_spec("command.resources") is None or not EZHOU.is_dir() \
             or not any(EZHOU.iterdir()):
