@@ -1,0 +1,583 @@
+"""Siting of standby posts and reserve depots: p-median, maximal covering and p-centre.
+
+Every function takes a distance (or travel-time) matrix ``dist[u, j]``: demand point
+``u`` in rows, candidate site ``j`` in columns (a square matrix when demand points and
+sites are the same vertices, as in the OR-Library files). Units are the caller's: metres,
+seconds or the abstract lengths of a benchmark; the objective comes back in the same unit
+times the weight unit.
+
+**Demand weights.** Population and risk enter only through ``weights``: for a grid of
+demand cells use ``weights[u] = population[u] * risk_factor[grade[u]]`` (or the expected
+incident rate of the cell, incidents/year), so that the p-median objective becomes
+person-metres (or incident-seconds) of response and the maximal-covering objective the
+population (or incidents) reached within the standard. Nothing else in the models
+changes.
+
+**How the p-median is solved** (``method="auto"``):
+
+1. greedy then fast interchange (Whitaker 1983; Resende & Werneck 2003);
+2. Lagrangian relaxation of the assignment constraints with subgradient optimisation
+   (Beasley 1985), then interchange again from the relaxed solution; this gives a lower
+   bound and often proves the incumbent optimal on its own;
+3. reduced-cost fixing of sites and of (demand, site) pairs;
+4. Lagrangian branch and bound on the reduced problem (fast when p is small and the LP
+   gap is about 1%), then the radius formulation (Elloumi 2010) of the reduced problem
+   solved by SCIP through OR-Tools (fast when the LP is nearly integral, large p).
+
+``method="exact"`` runs steps 1-3 then SCIP alone on the reduced radius model (the
+OR-Tools route, useful as an independent check); ``method="heuristic"`` stops after
+step 2, adding a seeded perturbation search while time remains, and reports the gap to
+the Lagrangian bound. When optimality is not proven within the time limit the best
+solution is returned with ``optimal=False`` and its gap to the best proven bound.
+
+Owns: the models and their solution. Must not: read settings or files other than the
+benchmark reader :func:`read_pmed`; log, never print.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+from scipy.sparse.csgraph import connected_components, csgraph_from_dense, shortest_path
+
+from command.dispatch._siting_bnb import branch_and_bound
+from command.dispatch._siting_heuristic import (greedy, interchange, perturbation_search,
+                                                solution_cost)
+from command.dispatch._siting_lagrange import _evaluate, fixings, subgradient
+from command.dispatch._siting_mip import cover_with_p, max_covering_mip, p_median_radius
+from command.errors import DataError, Problem
+
+__all__ = [
+    "PMedianInstance",
+    "SitingResult",
+    "read_pmed",
+    "p_median",
+    "max_covering",
+    "p_center",
+]
+
+log = logging.getLogger(__name__)
+
+#: Above this many kept (demand, site) pairs the SCIP model is not built (memory).
+_MAX_MIP_PAIRS = 3_000_000
+
+
+# --------------------------------------------------------------------------- data types
+
+
+@dataclass(frozen=True)
+class PMedianInstance:
+    """An OR-Library p-median instance with its shortest-path distance matrix.
+
+    Attributes
+    ----------
+    name : file stem, e.g. ``"pmed1"``.
+    n : number of vertices (0-based here; the file numbers them from 1).
+    edges : number of edge lines ``m`` in the file (duplicates included).
+    p : number of medians to open.
+    distance : (n, n) float array of shortest-path lengths; ``distance[i, i] == 0``.
+    """
+
+    name: str
+    n: int
+    edges: int
+    p: int
+    distance: np.ndarray
+
+
+@dataclass(frozen=True)
+class SitingResult:
+    """The answer of a siting model, in plain data.
+
+    Attributes
+    ----------
+    problem : ``"p-median"``, ``"max-covering"`` or ``"p-center"``.
+    facilities : chosen sites, sorted column indices of ``dist``.
+    assignment : for each demand row, the column of its nearest chosen site.
+    objective : p-median: total weighted distance; max-covering: covered weight
+        (maximised); p-centre: largest distance from a demand to its nearest site.
+    bound : proven bound on the optimum (lower for p-median and p-centre, upper for
+        max-covering).
+    optimal : True only when the objective is proven optimal.
+    gap : ``|objective - bound| / max(|objective|, 1e-12)``; 0 when proven.
+    method : what produced the proof or the answer (e.g. ``"lagrangian"``,
+        ``"branch-and-bound"``, ``"scip"``, ``"heuristic"``).
+    seconds : wall-clock time spent.
+    status : ``"optimal"`` or ``"feasible"`` (time ran out before a proof).
+    seed : seed of the random choices (``None`` when the method draws none).
+    """
+
+    problem: str
+    facilities: tuple[int, ...]
+    assignment: tuple[int, ...]
+    objective: float
+    bound: float
+    optimal: bool
+    gap: float
+    method: str
+    seconds: float
+    status: str
+    seed: int | None = None
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def read_pmed(path: str | Path) -> PMedianInstance:
+    """Read an OR-Library p-median file (Beasley's ``pmed1`` ... ``pmed40`` format).
+
+    Line 1 holds ``n m p``; then ``m`` lines ``i j cost`` with vertices numbered from 1.
+    As in Beasley's own description, the cost matrix starts at infinity with zero
+    diagonal and edges are applied **in file order, both directions, the last copy of a
+    pair overwriting earlier ones** (every file repeats some pairs; keeping the cheapest
+    copy instead changes the optima, e.g. pmed1 5718 instead of 5819). Shortest paths
+    are then computed over that graph (Dijkstra, scipy). A line ``i i c`` is ignored: a
+    vertex serves itself at no cost.
+
+    Raises
+    ------
+    DataError
+        The file is missing, the header is not three positive integers, there are fewer
+        edge lines than announced, a vertex is outside 1..n, a cost is not a
+        non-negative number, or the graph is not connected; every problem found is
+        listed with its line and field.
+    """
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError as exc:
+        raise DataError(f"cannot read p-median file {path}",
+                        [Problem(rule=f"file cannot be read: {exc.strerror or exc}",
+                                 file=str(path))]) from exc
+    lines = text.splitlines()
+    problems: list[Problem] = []
+
+    def bad(row: int, field: str, value: object, rule: str) -> None:
+        if len(problems) < 20:
+            problems.append(Problem(rule=rule, file=str(path), row=row, field=field, value=value))
+
+    header = lines[0].split() if lines else []
+    if len(header) != 3:
+        bad(1, "header", lines[0] if lines else "", "line 1 must hold three integers 'n m p'")
+        raise DataError(f"{path} is not an OR-Library p-median file", problems)
+    values = []
+    for name, token in zip(("n", "m", "p"), header):
+        try:
+            values.append(int(token))
+        except ValueError:
+            bad(1, name, token, "must be an integer")
+    if problems:
+        raise DataError(f"{path} is not an OR-Library p-median file", problems)
+    n, m, p = values
+    if n < 1:
+        bad(1, "n", n, "must be at least 1")
+    if m < 0:
+        bad(1, "m", m, "must not be negative")
+    if not 1 <= p <= max(n, 1):
+        bad(1, "p", p, f"must be between 1 and n = {n}")
+    if problems:
+        raise DataError(f"{path} has an invalid header", problems)
+
+    body = [(k + 1, line) for k, line in enumerate(lines[1:], start=1) if line.strip()]
+    if len(body) < m:
+        bad(len(lines) + 1, "edges", len(body),
+            f"the header announces {m} edge lines but the file has {len(body)}")
+    if len(body) > m:
+        extra_row = body[m][0]
+        bad(extra_row, "edges", len(body),
+            f"the header announces {m} edge lines but the file has {len(body)}")
+    cost = np.full((n, n), np.inf)
+    for row, line in body[:m]:
+        parts = line.split()
+        if len(parts) != 3:
+            bad(row, "edge", line.strip(), "an edge line must hold three fields 'i j cost'")
+            continue
+        ends = []
+        for name, token in zip(("i", "j"), parts[:2]):
+            try:
+                v = int(token)
+            except ValueError:
+                bad(row, name, token, "a vertex must be an integer")
+                continue
+            if not 1 <= v <= n:
+                bad(row, name, v, f"a vertex must be between 1 and n = {n}")
+                continue
+            ends.append(v - 1)
+        try:
+            c = float(parts[2])
+        except ValueError:
+            bad(row, "cost", parts[2], "a cost must be a number")
+            continue
+        if not math.isfinite(c) or c < 0:
+            bad(row, "cost", parts[2], "a cost must be a finite non-negative number")
+            continue
+        if len(ends) == 2 and ends[0] != ends[1]:
+            i, j = ends
+            cost[i, j] = cost[j, i] = c          # in file order: the last copy wins
+    if problems:
+        raise DataError(f"{path} is not a valid OR-Library p-median file", problems)
+    np.fill_diagonal(cost, 0.0)
+    graph = csgraph_from_dense(cost, null_value=np.inf)
+    n_comp, labels = connected_components(graph, directed=False)
+    if n_comp > 1:
+        lonely = int(np.flatnonzero(labels != labels[0])[0]) + 1
+        raise DataError(f"{path}: the graph is not connected",
+                        [Problem(rule="every vertex must be reachable from vertex 1",
+                                 file=str(path), field="vertex", value=lonely)])
+    distance = shortest_path(graph, method="D", directed=False)
+    log.debug("read %s: n=%d m=%d p=%d", path, n, m, p)
+    return PMedianInstance(name=path.stem, n=n, edges=m, p=p, distance=distance)
+
+
+# --------------------------------------------------------------------------- validation
+
+
+def _prepare(dist: object, p: int, weights: object, candidates: object, *,
+             time_limit_s: float, need_weights: bool = False
+             ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Check the common arguments; return (dist as float array, weights, candidate cols)."""
+    problems: list[Problem] = []
+    d = np.asarray(dist, dtype=float)
+    if d.ndim != 2 or d.shape[0] == 0 or d.shape[1] == 0:
+        raise DataError("the distance matrix must be a non-empty 2-D array",
+                        [Problem(rule="shape (demands, sites)", field="dist", value=d.shape)])
+    if not np.all(np.isfinite(d)) or (d < 0).any():
+        problems.append(Problem(rule="distances must be finite and non-negative", field="dist"))
+    n, m = d.shape
+    if candidates is None:
+        cand = np.arange(m)
+    else:
+        cand = np.asarray(candidates)
+        if cand.ndim != 1 or len(cand) == 0 or not np.issubdtype(cand.dtype, np.integer):
+            problems.append(Problem(rule="candidates must be a non-empty list of column indices",
+                                    field="candidates"))
+            cand = np.arange(m)
+        elif cand.min() < 0 or cand.max() >= m or len(np.unique(cand)) != len(cand):
+            problems.append(Problem(rule=f"candidates must be distinct columns in 0..{m - 1}",
+                                    field="candidates"))
+            cand = np.arange(m)
+    if weights is None:
+        if need_weights:
+            problems.append(Problem(rule="weights are required", field="weights"))
+        w = np.ones(n)
+    else:
+        w = np.asarray(weights, dtype=float)
+        if w.shape != (n,):
+            problems.append(Problem(rule=f"weights must have one value per demand row ({n})",
+                                    field="weights", value=w.shape))
+            w = np.ones(n)
+        elif not np.all(np.isfinite(w)) or (w < 0).any():
+            problems.append(Problem(rule="weights must be finite and non-negative",
+                                    field="weights"))
+    if isinstance(p, bool) or not isinstance(p, (int, np.integer)) or not 1 <= p <= len(cand):
+        problems.append(Problem(rule=f"p must be an integer between 1 and the number of "
+                                     f"candidate sites ({len(cand)})", field="p", value=p))
+    if not (isinstance(time_limit_s, (int, float)) and time_limit_s > 0):
+        problems.append(Problem(rule="time limit must be a positive number of seconds",
+                                field="time_limit_s", value=time_limit_s))
+    if problems:
+        raise DataError("invalid siting input", problems)
+    return d, w, cand.astype(np.intp)
+
+
+def _result(problem: str, d: np.ndarray, cand: np.ndarray, open_cols: np.ndarray, *,
+            objective: float, bound: float, optimal: bool, method: str, t0: float,
+            seed: int | None = None) -> SitingResult:
+    facilities = np.sort(cand[np.asarray(open_cols, dtype=np.intp)])
+    assignment = facilities[np.argmin(d[:, facilities], axis=1)]
+    gap = 0.0 if optimal else abs(objective - bound) / max(abs(objective), 1e-12)
+    return SitingResult(
+        problem=problem, facilities=tuple(int(f) for f in facilities),
+        assignment=tuple(int(a) for a in assignment), objective=float(objective),
+        bound=float(bound), optimal=bool(optimal), gap=float(gap), method=method,
+        seconds=time.perf_counter() - t0, status="optimal" if optimal else "feasible",
+        seed=seed)
+
+
+# --------------------------------------------------------------------------- p-median
+
+
+def p_median(dist: np.ndarray, p: int, *, weights: Sequence[float] | np.ndarray | None = None,
+             candidates: Sequence[int] | np.ndarray | None = None, time_limit_s: float,
+             seed: int = 0, method: str = "auto") -> SitingResult:
+    """Open ``p`` sites minimising the total weighted distance to the nearest open site.
+
+    Parameters
+    ----------
+    dist : (n, m) array, distance from demand u to site j (any unit, finite, >= 0).
+    p : number of sites to open, 1..number of candidates.
+    weights : (n,) demand weights (population x risk factor, incidents/year ...);
+        default 1 each.
+    candidates : columns that may be opened; default all.
+    time_limit_s : wall-clock budget in seconds (the answer arrives shortly after it).
+    seed : seed of the perturbation search (``method="heuristic"`` only).
+    method : ``"auto"`` (heuristic, Lagrangian bound, branch and bound, then SCIP),
+        ``"exact"`` (heuristic, Lagrangian reduction, then SCIP only) or
+        ``"heuristic"`` (no tree search; the gap to the Lagrangian bound is reported).
+
+    Returns
+    -------
+    SitingResult with ``objective`` the total weighted distance and ``bound`` a proven
+    lower bound; ``optimal`` is True when they meet (for integral weighted distances,
+    when the bound exceeds ``objective - 1``; otherwise within 1e-9 relative).
+
+    Raises
+    ------
+    DataError
+        Bad shapes, negative or non-finite values, p out of range, unknown method.
+    """
+    if method not in ("auto", "exact", "heuristic"):
+        raise DataError("invalid siting input", [Problem(
+            rule="method must be 'auto', 'exact' or 'heuristic'", field="method", value=method)])
+    t0 = time.perf_counter()
+    deadline = t0 + float(time_limit_s)
+    d, w, cand = _prepare(dist, p, weights, candidates, time_limit_s=time_limit_s)
+    p = int(p)
+    cost = w[:, None] * d[:, cand]
+    m = cost.shape[1]
+    integral = bool(np.all(cost == np.rint(cost)))
+
+    def prune_gap(ub: float) -> float:
+        # Nothing strictly better than ub can have a bound at or above ub - prune_gap.
+        return 1.0 - 1e-6 if integral else 1e-9 * max(1.0, abs(ub))
+
+    def finish(open_cols, ub, lb, how) -> SitingResult:
+        proven = lb >= ub - prune_gap(ub)
+        if proven:
+            lb = ub if integral else max(min(lb, ub), ub - prune_gap(ub))
+        return _result("p-median", d, cand, open_cols, objective=ub, bound=min(lb, ub),
+                       optimal=proven, method=how if proven else f"{how} (time limit)",
+                       t0=t0, seed=seed if method == "heuristic" else None)
+
+    if p == m:
+        every = np.arange(m)
+        c = solution_cost(cost, every)
+        return finish(every, c, c, "trivial")
+
+    # 1. Greedy and fast interchange.
+    best, ub = interchange(cost, greedy(cost, p), deadline=deadline)
+    # 2. Lagrangian bound, then interchange from the relaxed solution of the best multipliers.
+    lr = subgradient(cost, p, upper=ub, start_open=best,
+                     deadline=t0 + 0.5 * float(time_limit_s), target=ub - prune_gap(ub))
+    if lr.best_cost < ub:
+        best, ub = lr.best_open, lr.best_cost
+    _, _, relaxed = _evaluate(cost, lr.lam, p, np.empty_like(cost))
+    trial, trial_cost = interchange(cost, relaxed, deadline=deadline)
+    if trial_cost < ub - 1e-9:
+        best, ub = trial, trial_cost
+    lb = lr.bound
+    log.debug("p-median n=%d m=%d p=%d: heuristic %.6g, Lagrangian bound %.6g after %d steps",
+              cost.shape[0], m, p, ub, lb, lr.iterations)
+    if lb >= ub - prune_gap(ub):
+        return finish(best, ub, lb, "lagrangian")
+    if method == "heuristic":
+        best, ub = perturbation_search(cost, best, rng=np.random.default_rng(seed),
+                                       deadline=deadline, max_rounds=200,
+                                       stop_at=lb + prune_gap(lb))
+        return finish(best, ub, lb, "heuristic")
+
+    # 3. Reduced-cost fixing: what every strictly better solution must look like.
+    def reduce(ub: float):
+        must_open, must_close, allowed = fixings(cost, p, lr.lam, ub - prune_gap(ub))
+        return must_open, must_close, allowed
+
+    # 4. Tree search on the reduced problem.
+    method_used = "lagrangian"
+    stages = ("scip",) if method == "exact" else ("branch-and-bound", "scip")
+    for k, stage in enumerate(stages):
+        remaining = deadline - time.perf_counter()
+        if remaining <= 0:
+            break
+        must_open, must_close, allowed = reduce(ub)
+        usable = ~must_close
+        if not (allowed.any(axis=1) | (w == 0)).all() or usable.sum() < p:
+            # No strictly better solution exists: every demand would lack a site.
+            return finish(best, ub, ub, method_used)
+        budget = remaining if k == len(stages) - 1 else 0.6 * remaining
+        method_used = stage
+        if stage == "branch-and-bound":
+            cols = np.flatnonzero(usable)
+            out = branch_and_bound(cost[:, cols], p, best_open=None, best_cost=ub,
+                                   lam=lr.lam, must_open=must_open[cols],
+                                   must_close=np.zeros(len(cols), dtype=bool),
+                                   gap_to_prune=prune_gap(ub),
+                                   deadline=time.perf_counter() + budget)
+            log.debug("branch and bound: %d nodes, proven=%s, best %.6g", out.nodes,
+                      out.proven, out.best_cost)
+            if out.best_open is not None and out.best_cost < ub - 1e-9:
+                best, ub = cols[out.best_open], out.best_cost
+            if out.proven:
+                return finish(best, ub, ub, stage)
+            lb = max(lb, min(out.bound, ub))
+        else:
+            radius = np.where(allowed, cost, -np.inf).max(axis=1)
+            radius[w == 0] = -np.inf
+            pairs = int((cost[:, usable] <= radius[:, None]).sum())
+            if pairs > _MAX_MIP_PAIRS:
+                log.info("reduced radius model too large (%d pairs); skipping SCIP", pairs)
+                continue
+            keep = w > 0
+            outcome, cols = p_median_radius(
+                cost[keep], p, usable=usable, fixed_open=must_open, radius=radius[keep],
+                time_limit_s=budget, cutoff=ub - prune_gap(ub) if method == "auto" else np.inf)
+            if outcome.values is not None:
+                chosen = cols[outcome.values[: len(cols)] > 0.5]
+                c = solution_cost(cost, chosen)
+                if c < ub - 1e-9:
+                    best, ub = chosen, c
+            if outcome.status in ("optimal", "infeasible"):
+                # Every strictly better solution lies in the reduced model: its optimum
+                # (or its emptiness) settles the question.
+                return finish(best, ub, ub, stage)
+            if np.isfinite(outcome.bound):
+                lb = max(lb, min(outcome.bound, ub))
+    return finish(best, ub, lb, method_used)
+
+
+# --------------------------------------------------------------------------- covering
+
+
+def max_covering(dist: np.ndarray, p: int, radius: float, *,
+                 weights: Sequence[float] | np.ndarray,
+                 candidates: Sequence[int] | np.ndarray | None = None,
+                 time_limit_s: float) -> SitingResult:
+    """Open ``p`` sites maximising the weight of demands within ``radius`` of one of them.
+
+    Maximal covering location (Church & ReVelle 1974), solved exactly by SCIP.
+
+    Parameters
+    ----------
+    dist : (n, m) distances, demand u to site j (same unit as ``radius``).
+    p : number of sites to open.
+    radius : coverage standard, e.g. the 300 s fire standard when ``dist`` holds seconds.
+    weights : (n,) demand weights (population x risk factor); required.
+    candidates : columns that may be opened; default all.
+    time_limit_s : wall-clock budget for the solver.
+
+    Returns
+    -------
+    SitingResult with ``objective`` the covered weight and ``bound`` a proven upper
+    bound; ``assignment`` gives each demand's nearest chosen site (covered or not).
+    """
+    t0 = time.perf_counter()
+    d, w, cand = _prepare(dist, p, weights, candidates, time_limit_s=time_limit_s,
+                          need_weights=True)
+    if not (isinstance(radius, (int, float, np.floating, np.integer)) and radius >= 0):
+        raise DataError("invalid siting input", [Problem(
+            rule="radius must be a non-negative number", field="radius", value=radius)])
+    p = int(p)
+    cover = d[:, cand] <= radius
+    coverable = float(w[cover.any(axis=1)].sum())
+    # Greedy answer first: it is the fallback if the solver finds nothing in time.
+    chosen: list[int] = []
+    covered = np.zeros(len(w), dtype=bool)
+    for _ in range(p):
+        gains = (w[:, None] * (cover & ~covered[:, None])).sum(axis=0)
+        gains[chosen] = -1.0
+        j = int(np.argmax(gains))
+        chosen.append(j)
+        covered |= cover[:, j]
+    best = np.asarray(chosen)
+    best_value = float(w[covered].sum())
+    bound = coverable
+    optimal = best_value >= coverable - 1e-9
+    method = "greedy"
+    if not optimal:
+        outcome = max_covering_mip(cover, w, p, time_limit_s=t0 + time_limit_s - time.perf_counter())
+        method = "scip"
+        if outcome.values is not None:
+            sol = np.flatnonzero(outcome.values > 0.5)
+            value = float(w[cover[:, sol].any(axis=1)].sum())
+            if value > best_value + 1e-9:
+                best, best_value = sol, value
+        if np.isfinite(outcome.bound):
+            bound = min(bound, outcome.bound)
+        optimal = outcome.status == "optimal" or best_value >= bound - 1e-9
+        if optimal:
+            bound = best_value
+    return _result("max-covering", d, cand, best, objective=best_value, bound=bound,
+                   optimal=optimal, method=method, t0=t0)
+
+
+# --------------------------------------------------------------------------- p-centre
+
+
+def p_center(dist: np.ndarray, p: int, *, candidates: Sequence[int] | np.ndarray | None = None,
+             time_limit_s: float) -> SitingResult:
+    """Open ``p`` sites minimising the largest distance from a demand to its nearest site.
+
+    Exact by binary search over the distinct distances: radius r is achievable when a
+    set-cover model (SCIP) finds at most ``p`` sites covering every demand within r
+    (Minieka 1970; Daskin 2013, ch. 5).
+
+    Parameters
+    ----------
+    dist : (n, m) distances, demand u to site j.
+    p : number of sites to open.
+    candidates : columns that may be opened; default all.
+    time_limit_s : wall-clock budget; if it runs out, the best radius found is returned
+        with ``bound`` the largest radius proven unachievable plus one step.
+
+    Returns
+    -------
+    SitingResult with ``objective`` the largest demand-to-site distance and ``bound`` a
+    proven lower bound on it.
+    """
+    t0 = time.perf_counter()
+    deadline = t0 + float(time_limit_s)
+    d, _, cand = _prepare(dist, p, None, candidates, time_limit_s=time_limit_s)
+    p = int(p)
+    sub = d[:, cand]
+    n, m = sub.shape
+    # Greedy: each step opens the site that lowers the current largest distance most.
+    current = np.full(n, np.inf)
+    chosen: list[int] = []
+    for _ in range(p):
+        worst = np.maximum.reduce(np.minimum(sub, current[:, None]), axis=0)
+        worst[chosen] = np.inf
+        j = int(np.argmin(worst))
+        chosen.append(j)
+        current = np.minimum(current, sub[:, j])
+    best = np.asarray(chosen)
+    best_value = float(current.max())
+    floor = float(sub.min(axis=1).max())              # every demand needs some site
+    levels = np.unique(sub)
+    levels = levels[(levels >= floor) & (levels <= best_value)]
+    lo, hi = 0, len(levels) - 1                       # levels[hi] is achievable
+    proven_lo = 0                                     # levels below this index are not
+    while lo < hi:
+        if time.perf_counter() >= deadline:
+            break
+        mid = (lo + hi) // 2
+        cover = sub <= levels[mid]
+        outcome = cover_with_p(cover, p, time_limit_s=deadline - time.perf_counter())
+        if outcome.status == "optimal":
+            sol = np.flatnonzero(outcome.values > 0.5)
+            hi = int(np.searchsorted(levels, sub[:, sol].min(axis=1).max()))
+            best = sol
+        elif outcome.status == "infeasible":
+            lo = proven_lo = mid + 1
+        else:
+            break                                     # undecided within the time left
+    if len(best) < p:
+        # Extra sites never raise the largest distance; spend them on the total distance.
+        served = sub[:, best].min(axis=1)
+        pool = np.setdiff1d(np.arange(m), best)
+        while len(best) < p:
+            totals = np.minimum(sub[:, pool], served[:, None]).sum(axis=0)
+            j = int(pool[np.argmin(totals)])
+            best = np.r_[best, j]
+            served = np.minimum(served, sub[:, j])
+            pool = pool[pool != j]
+    value = float(sub[:, best].min(axis=1).max())
+    bound = float(levels[proven_lo]) if len(levels) else value
+    optimal = lo >= hi and value <= bound + 1e-12
+    return _result("p-center", d, cand, best, objective=value,
+                   bound=value if optimal else bound, optimal=optimal,
+                   method="binary-search-scip", t0=t0)
