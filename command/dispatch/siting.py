@@ -352,7 +352,8 @@ def p_median(dist: np.ndarray, p: int, *, weights: Sequence[float] | np.ndarray 
         if proven:
             lb = ub if integral else max(min(lb, ub), ub - prune_gap(ub))
         return _result("p-median", d, cand, open_cols, objective=ub, bound=min(lb, ub),
-                       optimal=proven, method=how if proven else f"{how} (time limit)",
+                       optimal=proven,
+                       method=how if proven or how == "heuristic" else f"{how} (time limit)",
                        t0=t0, seed=seed if method == "heuristic" else None)
 
     if p == m:
@@ -549,8 +550,7 @@ def p_center(dist: np.ndarray, p: int, *, candidates: Sequence[int] | np.ndarray
     floor = float(sub.min(axis=1).max())              # every demand needs some site
     levels = np.unique(sub)
     levels = levels[(levels >= floor) & (levels <= best_value)]
-    lo, hi = 0, len(levels) - 1                       # levels[hi] is achievable
-    proven_lo = 0                                     # levels below this index are not
+    lo, hi = 0, len(levels) - 1       # levels[hi] is achievable; those below lo are not
     while lo < hi:
         if time.perf_counter() >= deadline:
             break
@@ -562,7 +562,7 @@ def p_center(dist: np.ndarray, p: int, *, candidates: Sequence[int] | np.ndarray
             hi = int(np.searchsorted(levels, sub[:, sol].min(axis=1).max()))
             best = sol
         elif outcome.status == "infeasible":
-            lo = proven_lo = mid + 1
+            lo = mid + 1
         else:
             break                                     # undecided within the time left
     if len(best) < p:
@@ -576,8 +576,8 @@ def p_center(dist: np.ndarray, p: int, *, candidates: Sequence[int] | np.ndarray
             served = np.minimum(served, sub[:, j])
             pool = pool[pool != j]
     value = float(sub[:, best].min(axis=1).max())
-    bound = float(levels[proven_lo]) if len(levels) else value
-    optimal = lo >= hi and value <= bound + 1e-12
+    bound = float(levels[lo])
+    optimal = lo >= hi
     return _result("p-center", d, cand, best, objective=value,
                    bound=value if optimal else bound, optimal=optimal,
                    method="binary-search-scip", t0=t0)
