@@ -424,9 +424,12 @@ def p_median(dist: np.ndarray, p: int, *, weights: Sequence[float] | np.ndarray 
                 log.info("reduced radius model too large (%d pairs); skipping SCIP", pairs)
                 continue
             keep = w > 0
+            # In "auto" the model only looks for strictly better solutions (cutoff row);
+            # in "exact" it is left to find its own optimum of the reduced problem.
+            cutoff = ub - prune_gap(ub) if method == "auto" else np.inf
             outcome, cols = p_median_radius(
                 cost[keep], p, usable=usable, fixed_open=must_open, radius=radius[keep],
-                time_limit_s=budget, cutoff=ub - prune_gap(ub) if method == "auto" else np.inf)
+                deadline=time.perf_counter() + budget, cutoff=cutoff)
             if outcome.values is not None:
                 chosen = cols[outcome.values[: len(cols)] > 0.5]
                 c = solution_cost(cost, chosen)
@@ -490,7 +493,7 @@ def max_covering(dist: np.ndarray, p: int, radius: float, *,
     optimal = best_value >= coverable - 1e-9
     method = "greedy"
     if not optimal:
-        outcome = max_covering_mip(cover, w, p, time_limit_s=t0 + time_limit_s - time.perf_counter())
+        outcome = max_covering_mip(cover, w, p, deadline=t0 + float(time_limit_s))
         method = "scip"
         if outcome.values is not None:
             sol = np.flatnonzero(outcome.values > 0.5)
@@ -556,7 +559,7 @@ def p_center(dist: np.ndarray, p: int, *, candidates: Sequence[int] | np.ndarray
             break
         mid = (lo + hi) // 2
         cover = sub <= levels[mid]
-        outcome = cover_with_p(cover, p, time_limit_s=deadline - time.perf_counter())
+        outcome = cover_with_p(cover, p, deadline=deadline)
         if outcome.status == "optimal":
             sol = np.flatnonzero(outcome.values > 0.5)
             hi = int(np.searchsorted(levels, sub[:, sol].min(axis=1).max()))
