@@ -49,7 +49,8 @@ def greedy(cost: np.ndarray, p: int) -> np.ndarray:
     return np.asarray(opened, dtype=np.intp)
 
 
-def _nearest_two(cost: np.ndarray, open_cols: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _nearest_two(cost: np.ndarray, open_cols: np.ndarray
+                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Position (in ``open_cols``) of the nearest open column, its cost, and the second cost."""
     sub = cost[:, open_cols]
     if len(open_cols) == 1:

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["LagrangeResult", "subgradient", "fixings"]
+__all__ = ["LagrangeResult", "subgradient", "fixings", "relaxed_solution"]
 
 
 @dataclass(frozen=True)
@@ -39,6 +39,11 @@ def _evaluate(cost: np.ndarray, lam: np.ndarray, p: int, buf: np.ndarray
     rho = buf.sum(axis=0)
     chosen = np.argpartition(rho, p - 1)[:p] if p < len(rho) else np.arange(len(rho))
     return float(lam.sum() + rho[chosen].sum()), rho, chosen
+
+
+def relaxed_solution(cost: np.ndarray, lam: np.ndarray, p: int) -> np.ndarray:
+    """The p columns the relaxation opens for multipliers ``lam`` (a good restart point)."""
+    return _evaluate(cost, lam, p, np.empty_like(cost, dtype=float))[2]
 
 
 def subgradient(cost: np.ndarray, p: int, *, upper: float, start_open: np.ndarray,

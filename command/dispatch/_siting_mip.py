@@ -144,7 +144,8 @@ def p_median_radius(cost: np.ndarray, p: int, *, usable: np.ndarray, fixed_open:
     first_of_u = np.r_[True, rows_u[1:] != rows_u[:-1]]
     new_level = first_of_u | np.r_[True, vals[1:] != vals[:-1]]
     level = np.cumsum(new_level) - 1                         # global level id of each pair
-    rank = np.arange(len(rows_u)) - np.maximum.accumulate(np.where(first_of_u, np.arange(len(rows_u)), 0))
+    idx = np.arange(len(rows_u))
+    rank = idx - np.maximum.accumulate(np.where(first_of_u, idx, 0))   # position within u
     # Cut at the level where mu - p + 1 sites are within reach (rank mu - p): one of them
     # is always open, so deeper levels never bind.
     reach_cut = rank >= mu - p

@@ -49,7 +49,7 @@ from scipy.sparse.csgraph import connected_components, csgraph_from_dense, short
 from command.dispatch._siting_bnb import branch_and_bound
 from command.dispatch._siting_heuristic import (greedy, interchange, perturbation_search,
                                                 solution_cost)
-from command.dispatch._siting_lagrange import _evaluate, fixings, subgradient
+from command.dispatch._siting_lagrange import fixings, relaxed_solution, subgradient
 from command.dispatch._siting_mip import cover_with_p, max_covering_mip, p_median_radius
 from command.errors import DataError, Problem
 
@@ -368,8 +368,7 @@ def p_median(dist: np.ndarray, p: int, *, weights: Sequence[float] | np.ndarray 
                      deadline=t0 + 0.5 * float(time_limit_s), target=ub - prune_gap(ub))
     if lr.best_cost < ub:
         best, ub = lr.best_open, lr.best_cost
-    _, _, relaxed = _evaluate(cost, lr.lam, p, np.empty_like(cost))
-    trial, trial_cost = interchange(cost, relaxed, deadline=deadline)
+    trial, trial_cost = interchange(cost, relaxed_solution(cost, lr.lam, p), deadline=deadline)
     if trial_cost < ub - 1e-9:
         best, ub = trial, trial_cost
     lb = lr.bound
@@ -383,22 +382,18 @@ def p_median(dist: np.ndarray, p: int, *, weights: Sequence[float] | np.ndarray 
                                        stop_at=lb + prune_gap(lb))
         return finish(best, ub, lb, "heuristic")
 
-    # 3. Reduced-cost fixing: what every strictly better solution must look like.
-    def reduce(ub: float):
-        must_open, must_close, allowed = fixings(cost, p, lr.lam, ub - prune_gap(ub))
-        return must_open, must_close, allowed
-
-    # 4. Tree search on the reduced problem.
+    # 3-4. Before each stage, reduced-cost fixing says what every strictly better solution
+    # must look like (with the incumbent as it stands); the stage searches only that.
     method_used = "lagrangian"
     stages = ("scip",) if method == "exact" else ("branch-and-bound", "scip")
     for k, stage in enumerate(stages):
         remaining = deadline - time.perf_counter()
         if remaining <= 0:
             break
-        must_open, must_close, allowed = reduce(ub)
+        must_open, must_close, allowed = fixings(cost, p, lr.lam, ub - prune_gap(ub))
         usable = ~must_close
         if not (allowed.any(axis=1) | (w == 0)).all() or usable.sum() < p:
-            # No strictly better solution exists: every demand would lack a site.
+            # No strictly better solution exists: some demand would have no site left.
             return finish(best, ub, ub, method_used)
         budget = remaining if k == len(stages) - 1 else 0.6 * remaining
         method_used = stage
@@ -526,7 +521,7 @@ def p_center(dist: np.ndarray, p: int, *, candidates: Sequence[int] | np.ndarray
     p : number of sites to open.
     candidates : columns that may be opened; default all.
     time_limit_s : wall-clock budget; if it runs out, the best radius found is returned
-        with ``bound`` the largest radius proven unachievable plus one step.
+        with ``bound`` the smallest distance not yet proven unachievable.
 
     Returns
     -------
