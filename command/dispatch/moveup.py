@@ -68,7 +68,7 @@ log = logging.getLogger(__name__)
 MOVEUP_METHODS: tuple[str, ...] = ("auto", "cpsat", "greedy")
 
 # Seconds kept back from the solver for copying the plan into the result.
-_RESERVE_S = 0.03
+_RESERVE_S = 0.06
 
 
 @dataclass(frozen=True, eq=False)
