@@ -181,13 +181,12 @@ def _distance_of(exc: OffNetworkError) -> float:
 
 def table(rows: list[dict], lang: str):
     head = html.Tr([html.Th(t(k, lang)) for k in
-                    ("col.rank", "col.unit", "col.capability", "col.base", "col.eta",
-                     "col.distance")])
+                    ("col.rank", "col.unit", "col.capability", "col.eta", "col.distance")])
     body = []
     for i, r in enumerate(rows, start=1):
         body.append(html.Tr(className="first" if r["routed"] else "", children=[
-            html.Td(str(i)), html.Td(r["name"], title=r["reason"]), html.Td(r["capability"]),
-            html.Td(r["base"]),
+            html.Td(str(i)), html.Td(r["name"], title=r["reason"], className="name"),
+            html.Td(r["capability"]),
             html.Td(f"{r['eta_min']:.1f} {t('unit.min', lang)}", className="eta"),
             html.Td(f"{r['distance_km']:.1f} {t('unit.km', lang)}"),
         ]))
