@@ -42,6 +42,7 @@ class UnitOption:
         d = {k: getattr(self, k) for k in (
             "unit_id", "name_zh", "name_en", "capability", "agency_id", "base_id",
             "base_name_zh", "base_name_en", "routed", "reason_zh", "reason_en")}
+        d["base"] = self.base_id
         d["eta_s"] = round(self.eta_s, 1)
         d["distance_m"] = round(self.distance_m, 1)
         if with_path:
