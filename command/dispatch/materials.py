@@ -52,6 +52,7 @@ import numpy as np
 
 from command.dispatch import _materials_lp as lp
 from command.dispatch.assign import PRIORITY_WEIGHT
+from command.dispatch._validate import checked_array as _array
 from command.errors import DataError, Problem
 
 __all__ = [
@@ -256,24 +257,6 @@ class MaterialResult:
 
 
 # --------------------------------------------------------------------------- validation
-
-def _array(value: Any, shape: tuple[int, ...], name: str, problems: list[Problem], *,
-           allow_inf: bool, what: str) -> np.ndarray | None:
-    try:
-        a = np.asarray(value, dtype=float)
-    except (TypeError, ValueError):
-        problems.append(Problem("must be numeric", field=name, value=type(value).__name__))
-        return None
-    if a.shape != shape:
-        problems.append(Problem(f"must have shape {shape}", field=name, value=a.shape))
-        return None
-    bad = np.isnan(a) | (a < 0) | (np.isinf(a) if not allow_inf else False)
-    for idx in np.argwhere(bad)[:5]:
-        where = ", ".join(str(int(k)) for k in idx)
-        problems.append(Problem(f"must be {what}", field=f"{name}[{where}]",
-                                value=float(a[tuple(idx)])))
-    return a
-
 
 def _ids(name: str, ids: tuple[str, ...], problems: list[Problem]) -> None:
     seen: set[str] = set()
