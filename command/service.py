@@ -17,8 +17,8 @@ __all__ = ["unit_statuses", "create_and_recommend"]
 
 
 def unit_statuses(engine: Engine) -> dict[str, str]:
-    """unit_id -> live status from the store."""
-    with store.session_scope(engine) as s:
+    """unit_id -> live status from the store (a read-only session: never waits on writers)."""
+    with store.session_scope(engine, read_only=True) as s:
         return {u.unit_id: u.status for u in store.list_units(s)}
 
 
