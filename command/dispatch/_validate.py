@@ -27,3 +27,25 @@ def checked_array(value: Any, shape: tuple[int, ...], name: str, problems: list[
     return a
 
 
+
+
+def check_solver_options(method: str, methods: tuple[str, ...], time_limit_s: Any,
+                         what: str) -> None:
+    """Refuse an unknown method or a non-positive time limit before any solving.
+
+    Raises
+    ------
+    DataError
+        Naming each bad option and its value; ``what`` says what could not be done.
+    """
+    from command.errors import DataError
+
+    bad = []
+    if method not in methods:
+        bad.append(Problem(f"must be one of {', '.join(methods)}", field="method",
+                           value=method))
+    if not (isinstance(time_limit_s, (int, float)) and time_limit_s > 0):
+        bad.append(Problem("must be a positive number of seconds", field="time_limit_s",
+                           value=time_limit_s))
+    if bad:
+        raise DataError(f"cannot {what}", bad)

@@ -52,6 +52,7 @@ import numpy as np
 
 from command.dispatch import _materials_lp as lp
 from command.dispatch.assign import PRIORITY_WEIGHT
+from command.dispatch._validate import check_solver_options
 from command.dispatch._validate import checked_array as _array
 from command.errors import DataError, Problem
 
@@ -526,15 +527,7 @@ def allocate_materials(problem: MaterialProblem, *, time_limit_s: float,
         positive; nothing is solved then.
     """
     t0 = time.perf_counter()
-    bad = []
-    if method not in MATERIAL_METHODS:
-        bad.append(Problem(f"must be one of {', '.join(MATERIAL_METHODS)}", field="method",
-                           value=method))
-    if not (isinstance(time_limit_s, (int, float)) and time_limit_s > 0):
-        bad.append(Problem("must be a positive number of seconds", field="time_limit_s",
-                           value=time_limit_s))
-    if bad:
-        raise DataError("cannot allocate materials", bad)
+    check_solver_options(method, MATERIAL_METHODS, time_limit_s, "allocate materials")
     validate_material_problem(problem)
     prep = _prepare(problem)
     arcs = _arcs(prep)

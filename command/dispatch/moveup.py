@@ -48,6 +48,7 @@ from typing import Any, Mapping
 import numpy as np
 
 from command.dispatch import _moveup_model as core
+from command.dispatch._validate import check_solver_options
 from command.dispatch._validate import checked_array as _array
 from command.errors import DataError, Problem
 from command.model import CAPABILITIES
@@ -398,15 +399,7 @@ def plan_moveup(problem: MoveUpProblem, *, time_limit_s: float, method: str = "a
         positive; nothing is solved then.
     """
     t0 = time.perf_counter()
-    bad = []
-    if method not in MOVEUP_METHODS:
-        bad.append(Problem(f"must be one of {', '.join(MOVEUP_METHODS)}", field="method",
-                           value=method))
-    if not (isinstance(time_limit_s, (int, float)) and time_limit_s > 0):
-        bad.append(Problem("must be a positive number of seconds", field="time_limit_s",
-                           value=time_limit_s))
-    if bad:
-        raise DataError("cannot plan move-up", bad)
+    check_solver_options(method, MOVEUP_METHODS, time_limit_s, "plan move-up")
     validate_moveup_problem(problem)
     prep = core.prepare(problem)
     if prep.n == 0 or prep.w.sum() <= 0:
