@@ -7,7 +7,11 @@ raises ``KeyError`` rather than showing the key. Interpolation uses ``str.format
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 from typing import Iterable
+
+import command.texts as _texts
 
 __all__ = ["LANGUAGES", "TABLE", "t", "keys_with_prefix"]
 
@@ -111,6 +115,19 @@ TABLE: dict[str, tuple[str, str]] = {
     "error.bad_number": ("请输入有效的{field}", "Please enter a valid {field}"),
     "error.unknown_type": ("未知的事件类型：{value}", "Unknown incident type: {value}"),
 }
+
+
+def _merge_area_tables() -> None:
+    """Add every ``command.texts.<area>.TABLE``; a key defined twice is refused."""
+    for info in sorted(pkgutil.iter_modules(_texts.__path__), key=lambda m: m.name):
+        area = importlib.import_module(f"{_texts.__name__}.{info.name}")
+        twice = sorted(set(area.TABLE) & set(TABLE))
+        if twice:
+            raise RuntimeError(f"translation keys defined twice ({info.name}): {twice}")
+        TABLE.update(area.TABLE)
+
+
+_merge_area_tables()
 
 
 def t(key: str, lang: str = "zh", /, **values) -> str:

@@ -24,3 +24,18 @@ def test_lookup_and_format():
         "Shortest drive among Fire engine units (3.2 min)"
     with pytest.raises(KeyError):
         i18n.t("no.such.key")
+
+
+def test_area_tables_are_merged_and_keys_unique():
+    import importlib
+    import pkgutil
+
+    import command.texts as texts
+
+    seen: dict[str, str] = {}
+    for info in pkgutil.iter_modules(texts.__path__):
+        area = importlib.import_module(f"command.texts.{info.name}")
+        for key in area.TABLE:
+            assert key not in seen, f"{key} in both {seen[key]} and {info.name}"
+            seen[key] = info.name
+            assert i18n.TABLE[key] == area.TABLE[key]

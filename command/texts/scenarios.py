@@ -1,0 +1,4 @@
+"""Texts of the scenarios area (see :mod:`command.texts`)."""
+
+TABLE: dict[str, tuple[str, str]] = {
+}
