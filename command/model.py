@@ -280,6 +280,28 @@ class ResponsePackageLine:
 
 
 @dataclass(frozen=True)
+class MaterialPackageLine:
+    """How much of one item an incident type and grade needs, and by when (minutes)."""
+
+    incident_type: str
+    grade: int
+    item_id: str
+    quantity: float
+    deadline_min: float
+    source: Source
+
+
+@dataclass(frozen=True)
+class ShelterRation:
+    """What a shelter needs of one item per 100 sheltered persons, and by when (minutes)."""
+
+    item_id: str
+    per_100_persons: float
+    deadline_min: float
+    source: Source
+
+
+@dataclass(frozen=True)
 class IncidentRate:
     """Expected yearly number of incidents of one type in one district (the incident mix)."""
 
@@ -322,6 +344,8 @@ class Dataset:
     population: tuple[PopulationArea, ...] = ()
     response_packages: tuple[ResponsePackageLine, ...] = ()
     incident_rates: tuple[IncidentRate, ...] = ()
+    material_packages: tuple[MaterialPackageLine, ...] = ()
+    shelter_rations: tuple[ShelterRation, ...] = ()
     meta: dict = field(default_factory=dict, compare=False)
 
     def base(self, base_id: str) -> Base:
@@ -339,3 +363,13 @@ class Dataset:
         grades = sorted({p.grade for p in lines})
         chosen = min(grades, key=lambda g: (abs(g - grade), -g))
         return {p.capability: p.count for p in lines if p.grade == chosen}
+
+    def material_package(self, incident_type: str, grade: int = 4) -> dict[str, tuple[float, float]]:
+        """Item -> (quantity, deadline in minutes) for an incident type and grade, with
+        the same grade fallback as :meth:`package`; empty when none is defined."""
+        lines = [p for p in self.material_packages if p.incident_type == incident_type]
+        if not lines:
+            return {}
+        grades = sorted({p.grade for p in lines})
+        chosen = min(grades, key=lambda g: (abs(g - grade), -g))
+        return {p.item_id: (p.quantity, p.deadline_min) for p in lines if p.grade == chosen}

@@ -57,6 +57,8 @@ FILES: dict[str, type] = {
     "population": model.PopulationArea,
     "response_packages": model.ResponsePackageLine,
     "incident_rates": model.IncidentRate,
+    "material_packages": model.MaterialPackageLine,
+    "shelter_rations": model.ShelterRation,
 }
 
 _SOURCE_RE = re.compile(r"^(public( \(weak\))?: \S.*|approximate: \S.*|illustrative(\b.*)?)$",
@@ -344,6 +346,22 @@ class IncidentRateRow(_Row):
     source: Source
 
 
+class MaterialPackageRow(_Row):
+    incident_type: IncidentType
+    grade: Grade
+    item_id: Id
+    quantity: Positive
+    deadline_min: Positive
+    source: Source
+
+
+class ShelterRationRow(_Row):
+    item_id: Id
+    per_100_persons: Positive
+    deadline_min: Positive
+    source: Source
+
+
 #: Dataset attribute -> pydantic row model.
 ROW_MODELS: dict[str, type[_Row]] = {
     "agencies": AgencyRow,
@@ -361,6 +379,8 @@ ROW_MODELS: dict[str, type[_Row]] = {
     "population": PopulationRow,
     "response_packages": ResponsePackageRow,
     "incident_rates": IncidentRateRow,
+    "material_packages": MaterialPackageRow,
+    "shelter_rations": ShelterRationRow,
 }
 
 for _attr, _cls in FILES.items():  # a change of command.model must not slip past the loader
@@ -384,6 +404,8 @@ KEYS: dict[str, tuple[str, ...]] = {
     "population": ("area_id",),
     "response_packages": ("incident_type", "grade", "capability"),
     "incident_rates": ("incident_type", "district"),
+    "material_packages": ("incident_type", "grade", "item_id"),
+    "shelter_rations": ("item_id",),
 }
 
 #: (file, column) -> (target file, target key column).
@@ -394,6 +416,8 @@ REFERENCES: dict[tuple[str, str], tuple[str, str]] = {
     ("depots", "agency_id"): ("agencies", "agency_id"),
     ("stocks", "depot_id"): ("depots", "depot_id"),
     ("stocks", "item_id"): ("items", "item_id"),
+    ("material_packages", "item_id"): ("items", "item_id"),
+    ("shelter_rations", "item_id"): ("items", "item_id"),
     ("hazard_sources", "enterprise_id"): ("enterprises", "enterprise_id"),
     ("grid_cells", "parent_id"): ("grid_cells", "grid_id"),
     ("grid_members", "grid_id"): ("grid_cells", "grid_id"),

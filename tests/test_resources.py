@@ -282,3 +282,14 @@ def test_tiny_valid_data_set_loads_in_file_order(copy):
     dataset = load_dataset(copy)
     assert [t.unit_id for t in dataset.teams] == [rows[1][0]]
     assert dataset.teams[0].crew == int(rows[1][4])
+
+
+def test_material_packages_cover_items_and_grade_fallback(dataset):
+    items = {i.item_id for i in dataset.items}
+    assert {p.item_id for p in dataset.material_packages} <= items
+    assert {r.item_id for r in dataset.shelter_rations} <= items
+    # grade 2 hazmat doubles grade 3 which doubles grade 4
+    g4, g2 = dataset.material_package("hazmat_leak", 4), dataset.material_package("hazmat_leak", 2)
+    assert g2["chem_suit"][0] == 4 * g4["chem_suit"][0] == 24
+    assert g2["chem_suit"][1] == g4["chem_suit"][1] == 30
+    assert dataset.material_package("no_such_type") == {}
