@@ -302,6 +302,15 @@ class ShelterRation:
 
 
 @dataclass(frozen=True)
+class ItemLoad:
+    """Weight of one unit of an item (its ``unit``), for loading delivery trucks."""
+
+    item_id: str
+    kg_per_unit: float
+    source: Source
+
+
+@dataclass(frozen=True)
 class IncidentRate:
     """Expected yearly number of incidents of one type in one district (the incident mix)."""
 
@@ -346,6 +355,7 @@ class Dataset:
     incident_rates: tuple[IncidentRate, ...] = ()
     material_packages: tuple[MaterialPackageLine, ...] = ()
     shelter_rations: tuple[ShelterRation, ...] = ()
+    item_loads: tuple[ItemLoad, ...] = ()
     meta: dict = field(default_factory=dict, compare=False)
 
     def base(self, base_id: str) -> Base:

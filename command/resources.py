@@ -59,6 +59,7 @@ FILES: dict[str, type] = {
     "incident_rates": model.IncidentRate,
     "material_packages": model.MaterialPackageLine,
     "shelter_rations": model.ShelterRation,
+    "item_loads": model.ItemLoad,
 }
 
 _SOURCE_RE = re.compile(r"^(public( \(weak\))?: \S.*|approximate: \S.*|illustrative(\b.*)?)$",
@@ -362,6 +363,12 @@ class ShelterRationRow(_Row):
     source: Source
 
 
+class ItemLoadRow(_Row):
+    item_id: Id
+    kg_per_unit: Positive
+    source: Source
+
+
 #: Dataset attribute -> pydantic row model.
 ROW_MODELS: dict[str, type[_Row]] = {
     "agencies": AgencyRow,
@@ -381,6 +388,7 @@ ROW_MODELS: dict[str, type[_Row]] = {
     "incident_rates": IncidentRateRow,
     "material_packages": MaterialPackageRow,
     "shelter_rations": ShelterRationRow,
+    "item_loads": ItemLoadRow,
 }
 
 for _attr, _cls in FILES.items():  # a change of command.model must not slip past the loader
@@ -406,6 +414,7 @@ KEYS: dict[str, tuple[str, ...]] = {
     "incident_rates": ("incident_type", "district"),
     "material_packages": ("incident_type", "grade", "item_id"),
     "shelter_rations": ("item_id",),
+    "item_loads": ("item_id",),
 }
 
 #: (file, column) -> (target file, target key column).
@@ -418,6 +427,7 @@ REFERENCES: dict[tuple[str, str], tuple[str, str]] = {
     ("stocks", "item_id"): ("items", "item_id"),
     ("material_packages", "item_id"): ("items", "item_id"),
     ("shelter_rations", "item_id"): ("items", "item_id"),
+    ("item_loads", "item_id"): ("items", "item_id"),
     ("hazard_sources", "enterprise_id"): ("enterprises", "enterprise_id"),
     ("grid_cells", "parent_id"): ("grid_cells", "grid_id"),
     ("grid_members", "grid_id"): ("grid_cells", "grid_id"),

@@ -4,8 +4,9 @@
 integer, as the published best known values use); ``--solomon FILE`` a Solomon VRPTW
 instance (arcs truncated to one decimal). Both print ``cost``, ``routes`` (customer
 numbers as in ``.sol`` files: 1..n-1, depot excluded), ``seconds`` and ``vehicles``.
-The input modes are one mutually exclusive group, so a ``--situation FILE`` mode can be
-added beside them.
+``--situation FILE`` allocates the reserve stocks to the situation's incidents and
+shelters (as ``optimise materials``) and routes each depot's trucks to its points over
+the road network: ``routes`` per depot with stops, arrival times, loads and lateness.
 """
 
 from __future__ import annotations
@@ -42,7 +43,38 @@ def _text(data: dict) -> str:
     return "\n".join(lines)
 
 
+def _situation_text(data: dict) -> str:
+    lines = [f"materials {data['materials_status']}; {len(data['depots'])} depots ship"]
+    for d in data["depots"]:
+        for r in d["routes"]:
+            stops = ", ".join(
+                f"{s['point_id']} {s['arrival_s'] / 60:.0f} min{' LATE' if s['late'] else ''}"
+                for s in r["stops"])
+            lines.append(f"{d['depot_id']:<5} truck {r['vehicle']}  {r['load_kg']} kg  {stops}")
+        if d["unserved"]:
+            lines.append(f"{d['depot_id']:<5} unserved: {', '.join(d['unserved'])}")
+    return "\n".join(lines)
+
+
+def _situation(args, settings) -> int:
+    from command.cli.optimise_situation import load_prepared
+    from command.solve import deliveries_plan, materials_plan
+
+    prep = load_prepared(args.situation, settings)
+    limit = settings.solver_time_limit_s if args.time_limit is None else args.time_limit
+    materials, mdata = materials_plan(prep, time_limit_s=limit)
+    data = deliveries_plan(prep, materials, time_limit_s=limit)
+    data.update(situation=prep.situation.name, materials_status=mdata["status"],
+                shortages=mdata["shortages"])
+    emit(data, as_json=args.json, text=_situation_text)
+    return 0
+
+
 def _deliveries(args, settings) -> int:
+    if args.situation:
+        return _situation(args, settings)
+    if args.time_limit is None:
+        args.time_limit = 30.0
     from command.dispatch.routing import (check_solution, read_cvrplib, read_solomon,
                                           solve_cvrp, solve_vrptw)
 
@@ -79,17 +111,22 @@ def register(cli: CLI) -> None:
     p = optimise.add_parser(
         "deliveries", help="vehicle routes with capacities and time windows (OR-Tools)",
         description="Plan delivery routes. --cvrp and --solomon solve published instances "
-        "and print cost, routes (customer numbers as in .sol files), seconds and vehicles.")
+        "and print cost, routes (customer numbers as in .sol files), seconds and vehicles; "
+        "--situation allocates reserve stocks and routes the depots' trucks.")
     source = p.add_mutually_exclusive_group(required=True)
     source.add_argument("--cvrp", metavar="FILE",
                         help="a CVRPLIB .vrp file (TSPLIB rounding: nearest integer per arc)")
     source.add_argument("--solomon", metavar="FILE",
                         help="a Solomon VRPTW .txt file (arcs truncated to one decimal)")
+    source.add_argument("--situation", metavar="FILE",
+                        help="a situation file: allocate stocks, then route each depot's "
+                        "trucks (see docs/situations.md)")
     p.add_argument("--customers", type=int, metavar="N",
                    help="with --solomon: keep only the first N customers (25, 50 ...)")
-    p.add_argument("--time-limit", type=_positive, default=30.0, metavar="S",
+    p.add_argument("--time-limit", type=_positive, default=None, metavar="S",
                    help="search time in seconds; guided local search uses all of it "
-                   "(default 30)")
+                   "(default 30 for --cvrp/--solomon, settings solver_time_limit_s for "
+                   "--situation)")
     p.add_argument("--seed", type=int, default=0, help="solver random seed (default 0)")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(handler=_deliveries)

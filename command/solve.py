@@ -1,0 +1,144 @@
+"""Solve a prepared situation: team assignment, materials, deliveries and move-up as data.
+
+The steps the ``optimise ... --situation`` commands, the materials page and the tests
+share: build the problem from a :class:`command.situation.Prepared`, solve it with the
+time limit from settings, and return JSON-ready dicts with names the screen can show.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any
+
+import numpy as np
+
+from command import roads
+from command.dispatch.assign import assign, greedy_assign, weighted_full_complement_s
+from command.dispatch.materials import MaterialResult, allocate_materials
+from command.dispatch.moveup import plan_moveup
+from command.dispatch.plan import Plan, plan_from_assignment
+from command.dispatch.routing import solve_routing
+from command.situation import (Prepared, assignment_problem, delivery_problems,
+                               material_problem, moveup_problem)
+
+__all__ = ["assignment_plan", "materials_plan", "deliveries_plan", "moveup_plan"]
+
+
+def _clean(value: Any) -> Any:
+    """JSON-ready: numpy scalars to Python, inf to None, tuples to lists."""
+    if isinstance(value, dict):
+        return {str(k): _clean(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_clean(v) for v in value]
+    if isinstance(value, (np.floating, float)):
+        v = float(value)
+        return round(v, 3) if np.isfinite(v) else None
+    if isinstance(value, np.integer):
+        return int(value)
+    return value
+
+
+def assignment_plan(prep: Prepared, *, time_limit_s: float | None = None,
+                    method: str = "auto") -> tuple[Plan, dict]:
+    """The assignment plan of the situation and, for comparison, what greedy
+    nearest-available dispatch would give (``greedy``: its priority-weighted
+    full-complement arrival time, seconds)."""
+    problem = assignment_problem(prep)
+    limit = prep.settings.solver_time_limit_s if time_limit_s is None else time_limit_s
+    result = assign(problem, time_limit_s=limit, method=method)
+    plan = plan_from_assignment(problem, result)
+    greedy = greedy_assign(problem)
+    extra = {
+        "units_available": len(problem.unit_ids),
+        "incidents": len(problem.incident_ids),
+        "full_complement_s": round(weighted_full_complement_s(problem, result), 1),
+        "greedy_full_complement_s": round(weighted_full_complement_s(problem, greedy), 1),
+        "gap": result.gap,
+        "uncovered": [list(u) for u in result.uncovered],
+    }
+    return plan, _clean(extra)
+
+
+def materials_plan(prep: Prepared, *, time_limit_s: float | None = None
+                   ) -> tuple[MaterialResult, dict]:
+    """The allocation of stocks to incidents and shelters, with shortages per item and
+    the use of each depot."""
+    problem = material_problem(prep)
+    limit = prep.settings.solver_time_limit_s if time_limit_s is None else time_limit_s
+    result = allocate_materials(problem, time_limit_s=limit)
+    names = {i.item_id: (i.name_zh, i.name_en) for i in prep.dataset.items}
+    data = {
+        "status": result.status, "method": result.method,
+        "points": [{"point_id": p, "priority": pr} for p, pr in
+                   zip(problem.point_ids, problem.point_priority)],
+        "shipments": [asdict(s) for s in result.shipments],
+        "unmet": [asdict(u) for u in result.unmet],
+        "shortages": [{**asdict(s), "name_zh": names[s.item_id][0],
+                       "name_en": names[s.item_id][1]}
+                      for s in result.items if getattr(s, "unmet", 0) > 0],
+        "depots": [asdict(d) for d in result.depots],
+        "unmet_weighted": result.unmet_weighted,
+        "demand_weighted": result.demand_weighted,
+        "seconds": result.seconds,
+    }
+    return result, _clean(data)
+
+
+def deliveries_plan(prep: Prepared, materials: MaterialResult, *,
+                    time_limit_s: float | None = None) -> dict:
+    """Truck routes per depot for an allocation: stops with arrival times, loads on
+    board and whether each arrival meets the point's deadline."""
+    limit = prep.settings.solver_time_limit_s if time_limit_s is None else time_limit_s
+    out = []
+    for d in delivery_problems(prep, materials.shipments):
+        res = solve_routing(d["problem"], time_limit_s=limit)
+        depot_node = prep.depot_nodes[d["depot_id"]]
+        routes = []
+        for r in res.routes:
+            if not r.stops:
+                continue
+            stops = []
+            for k, node in enumerate(r.stops):
+                pid = d["point_ids"][node - 1]
+                arrival = None if r.arrival_s is None else r.arrival_s[k]
+                deadline = d["deadline_s"][pid]
+                stops.append({"point_id": pid, "load_kg": d["stop_load_kg"][node - 1],
+                              "arrival_s": arrival,
+                              "deadline_s": deadline,
+                              "late": None if arrival is None else bool(arrival > deadline)})
+            nodes = [depot_node] + [_point_node(prep, s["point_id"]) for s in stops]
+            path: list[int] = []
+            for a, b in zip(nodes, nodes[1:]):
+                leg = roads.shortest_path(prep.network, a, b)
+                path.extend(leg if not path else leg[1:])
+            routes.append({"vehicle": r.vehicle, "load_kg": r.load, "stops": stops,
+                           "return_s": r.return_s,
+                           "path": [list(p) for p in roads.path_coords(prep.network, path)]})
+        out.append({"depot_id": d["depot_id"], "status": res.status,
+                    "cost_s": res.cost, "seconds": res.seconds,
+                    "unserved": sorted({d["point_ids"][n - 1] for n in res.unserved}),
+                    "routes": routes})
+    return _clean({"depots": out})
+
+
+def _point_node(prep: Prepared, point_id: str) -> int:
+    ids = [i.id for i in prep.situation.incidents]
+    if point_id in ids:
+        return int(prep.incident_nodes[ids.index(point_id)])
+    return prep.shelter_nodes[point_id]
+
+
+def moveup_plan(prep: Prepared, busy_unit_ids=(), *, time_limit_s: float | None = None
+                ) -> dict:
+    """Which idle units should move to which base to restore coverage after the units
+    in ``busy_unit_ids`` left, with minutes per move and coverage before and after."""
+    problem = moveup_problem(prep, busy_unit_ids)
+    limit = prep.settings.solver_time_limit_s if time_limit_s is None else time_limit_s
+    result = plan_moveup(problem, time_limit_s=limit)
+    return _clean({
+        "status": result.status, "method": result.method,
+        "moves": [asdict(m) for m in result.moves],
+        "before": asdict(result.before), "after": asdict(result.after),
+        "move_minutes": result.move_minutes, "objective": result.objective,
+        "bound": result.bound, "busy_units": sorted(busy_unit_ids),
+    })
