@@ -12,6 +12,12 @@ For a level of concern (LOC, in g/m3) and a Gaussian plume (``dispersion``):
   (cosine spacing, dense at both ends) and is closed through the source for a ground-level
   release.
 
+An instantaneous release (a Gaussian *puff*, ``dispersion.puff_concentration``) is
+treated the same way with the ground-axis concentration at the moment the puff centre
+passes, ``C(x) = 2 M / ((2 pi)^1.5 sigma_y^2 sigma_z) exp(-H^2 / 2 sigma_z^2)`` at
+``t = x / u``; it is Gaussian across the wind too, so the footprint has the same closed
+form (:func:`puff_extent`, :func:`puff_threat_zones`).
+
 ALOHA's convention colours the zones red, orange and yellow for AEGL-3, AEGL-2 and
 AEGL-1 (60 min); ERPG-3/2/1 take the same colours, IDLH is purple.
 
@@ -42,6 +48,7 @@ from command.scenarios.dispersion import (
     _finite,
     _plume,
     _raise,
+    _vertical_term,
     sigmas,
 )
 from command.scenarios.substances import Substance, get_substance
@@ -54,6 +61,8 @@ __all__ = [
     "ZoneExtent",
     "ThreatZone",
     "plume_extent",
+    "puff_extent",
+    "puff_threat_zones",
     "downwind_distance_m",
     "footprint_local",
     "local_to_lonlat",
@@ -129,6 +138,19 @@ def _check_release(rate_g_s, wind_m_s, stability, height_m, scheme, loc_g_m3=Non
     _raise(problems, "threat zone")
 
 
+def _check_puff(mass_kg, wind_m_s, stability, height_m, scheme, loc_g_m3=None):
+    problems = _common_problems(wind_m_s=wind_m_s, stability=stability, height_m=height_m,
+                                scheme=scheme, model="puff")
+    if _finite(mass_kg, "mass_kg", problems) and not float(mass_kg) > 0:
+        problems.append(Problem(rule="released mass must be positive: nothing released, "
+                                     "nothing to disperse", field="mass_kg", value=mass_kg))
+    if loc_g_m3 is not None and _finite(loc_g_m3, "loc_g_m3", problems) \
+            and not float(loc_g_m3) > 0:
+        problems.append(Problem(rule="the level of concern must be a positive concentration",
+                                field="loc_g_m3", value=loc_g_m3))
+    _raise(problems, "threat zone")
+
+
 def plume_extent(loc_g_m3: float, *, rate_g_s: float, wind_m_s: float, stability: str,
                  height_m: float = 0.0, scheme: str = "briggs-rural") -> ZoneExtent:
     """Near and far edge of the ground centreline where ``C(x, 0, 0) >= loc_g_m3``.
@@ -150,13 +172,35 @@ def plume_extent(loc_g_m3: float, *, rate_g_s: float, wind_m_s: float, stability
     reported at the break.)
     """
     _check_release(rate_g_s, wind_m_s, stability, height_m, scheme, loc_g_m3)
-    q, u, h, loc = float(rate_g_s), float(wind_m_s), float(height_m), float(loc_g_m3)
     stability = stability.strip().upper()
+    return _extent(_plume_centre(rate_g_s, wind_m_s, stability, height_m, scheme),
+                   float(loc_g_m3))
+
+
+def _plume_centre(rate_g_s, wind_m_s, stability, height_m, scheme):
+    """x -> ground centreline concentration (g/m3) of a continuous release."""
+    q, u, h = float(rate_g_s), float(wind_m_s), float(height_m)
+    return lambda x: _centreline(x, rate_g_s=q, wind_m_s=u, stability=stability, height_m=h,
+                                 scheme=scheme)
+
+
+def _puff_centre(mass_kg, stability, height_m, scheme):
+    """x -> ground concentration (g/m3) on the axis as the puff centre passes x.
+
+    At ``t = x / u`` the puff formula of :func:`dispersion.puff_concentration` (with
+    ``sigma_x = sigma_y`` at the distance travelled) reduces to
+    ``2 M / ((2 pi)^1.5 sy^2 sz) exp(-H^2 / 2 sz^2)``: the wind speed drops out.
+    """
+    m_g, h = float(mass_kg) * 1000.0, float(height_m)
 
     def c(x):
-        return _centreline(x, rate_g_s=q, wind_m_s=u, stability=stability, height_m=h,
-                           scheme=scheme)
+        sy, sz = sigmas(np.asarray(x, dtype=float), stability, scheme=scheme)
+        return m_g / ((2 * np.pi) ** 1.5 * sy * sy * sz) * _vertical_term(0.0, h, sz)
+    return c
 
+
+def _extent(c, loc: float) -> ZoneExtent:
+    """Near and far edge where the ground-axis concentration ``c(x)`` is >= ``loc``."""
     def f(x):  # relative excess over the LOC; its root is the zone edge
         return float(c(x)) / loc - 1.0
 
@@ -190,6 +234,23 @@ def plume_extent(loc_g_m3: float, *, rate_g_s: float, wind_m_s: float, stability
     return ZoneExtent(loc, float(near), float(far), peak_x, peak_c, truncated)
 
 
+def puff_extent(loc_g_m3: float, *, mass_kg: float, wind_m_s: float, stability: str,
+                height_m: float = 0.0, scheme: str = "briggs-rural") -> ZoneExtent:
+    """Near and far edge of the ground axis where the passing puff reaches ``loc_g_m3``.
+
+    The concentration compared is the one at the moment the puff centre passes (its
+    peak there, to within the growth of the sigmas during the passage); comparing a
+    peak with a 60-min AEGL is conservative for a cloud that passes in minutes.
+
+    Raises
+    ------
+    ScenarioError : a meaningless mass, wind, stability, height or level.
+    """
+    _check_puff(mass_kg, wind_m_s, stability, height_m, scheme, loc_g_m3)
+    stability = stability.strip().upper()
+    return _extent(_puff_centre(mass_kg, stability, height_m, scheme), float(loc_g_m3))
+
+
 def downwind_distance_m(loc_g_m3: float, *, rate_g_s: float, wind_m_s: float, stability: str,
                         height_m: float = 0.0, scheme: str = "briggs-rural") -> float | None:
     """Furthest downwind distance (m) where the ground centreline reaches ``loc_g_m3``.
@@ -208,14 +269,20 @@ def footprint_local(extent: ZoneExtent, *, rate_g_s: float, wind_m_s: float, sta
 
     At each sampled x the half-width is ``sigma_y sqrt(2 ln(C(x,0,0) / LOC))``.
     """
+    return _ring(extent, _plume_centre(rate_g_s, wind_m_s, stability.strip().upper(),
+                                       height_m, scheme),
+                 stability.strip().upper(), scheme, n)
+
+
+def _ring(extent: ZoneExtent, c, stability: str, scheme: str, n: int = 121):
+    """The closed footprint ring of an axis concentration ``c(x)`` that is Gaussian across
+    the wind with the scheme's sigma_y (true of both the plume and the passing puff)."""
     if extent.far_m is None:
         return ()
-    q, u, h = float(rate_g_s), float(wind_m_s), float(height_m)
     s = np.linspace(0.0, math.pi, n)
     x = extent.near_m + (extent.far_m - extent.near_m) * (1 - np.cos(s)) / 2
-    sy, sz = sigmas(x, stability, scheme=scheme)
-    c0 = _plume(q, u, h, 0.0, 0.0, sy, sz)
-    ratio = np.maximum(c0 / extent.loc_g_m3, 1.0)
+    sy, _ = sigmas(x, stability, scheme=scheme)
+    ratio = np.maximum(c(x) / extent.loc_g_m3, 1.0)
     w = sy * np.sqrt(2.0 * np.log(ratio))
     upper = [(float(a), float(b)) for a, b in zip(x, w)]
     lower = [(float(a), float(-b)) for a, b in zip(x[::-1], w[::-1])]
@@ -292,6 +359,33 @@ def threat_zones(substance: str | Substance, *, rate_g_s: float, wind_m_s: float
     """
     sub = substance if isinstance(substance, Substance) else get_substance(substance)
     _check_release(rate_g_s, wind_m_s, stability, height_m, scheme)
+    _check_place(wind_from_deg, source_lon, source_lat)
+    stability = stability.strip().upper()
+    return _zones(sub, levels, _plume_centre(rate_g_s, wind_m_s, stability, height_m, scheme),
+                  stability=stability, scheme=scheme, wind_from_deg=wind_from_deg,
+                  source_lon=source_lon, source_lat=source_lat)
+
+
+def puff_threat_zones(substance: str | Substance, *, mass_kg: float, wind_m_s: float,
+                      wind_from_deg: float, stability: str, source_lon: float,
+                      source_lat: float, height_m: float = 0.0, scheme: str = "briggs-rural",
+                      levels: tuple[str, ...] = ("AEGL-3", "AEGL-2", "AEGL-1")
+                      ) -> tuple[ThreatZone, ...]:
+    """The coloured zones swept by an instantaneous release of ``mass_kg`` (a puff).
+
+    Every ground point whose concentration reaches the level as the puff passes (see
+    :func:`puff_extent`); otherwise as :func:`threat_zones`.
+    """
+    sub = substance if isinstance(substance, Substance) else get_substance(substance)
+    _check_puff(mass_kg, wind_m_s, stability, height_m, scheme)
+    _check_place(wind_from_deg, source_lon, source_lat)
+    stability = stability.strip().upper()
+    return _zones(sub, levels, _puff_centre(mass_kg, stability, height_m, scheme),
+                  stability=stability, scheme=scheme, wind_from_deg=wind_from_deg,
+                  source_lon=source_lon, source_lat=source_lat)
+
+
+def _check_place(wind_from_deg, source_lon, source_lat) -> None:
     problems: list[Problem] = []
     for name, v, lo, hi in (("wind_from_deg", wind_from_deg, -360, 360),
                             ("source_lat", source_lat, -85, 85),
@@ -300,7 +394,10 @@ def threat_zones(substance: str | Substance, *, rate_g_s: float, wind_m_s: float
             problems.append(Problem(rule=f"must lie between {lo} and {hi} degrees", field=name,
                                     value=v))
     _raise(problems, "threat zone")
-    stability = stability.strip().upper()
+
+
+def _zones(sub: Substance, levels, c, *, stability, scheme, wind_from_deg, source_lon,
+           source_lat) -> tuple[ThreatZone, ...]:
     zones = []
     for level in levels:
         t = sub.level(level)
@@ -313,10 +410,8 @@ def threat_zones(substance: str | Substance, *, rate_g_s: float, wind_m_s: float
                                     polygon_local_m=(), polygon_lonlat=(), scheme=scheme,
                                     note=f"no {level} for {sub.name}: {why}"))
             continue
-        ext = plume_extent(t.g_m3, rate_g_s=rate_g_s, wind_m_s=wind_m_s, stability=stability,
-                           height_m=height_m, scheme=scheme)
-        ring = footprint_local(ext, rate_g_s=rate_g_s, wind_m_s=wind_m_s, stability=stability,
-                               height_m=height_m, scheme=scheme)
+        ext = _extent(c, t.g_m3)
+        ring = _ring(ext, c, stability, scheme)
         if ring:
             xs, ys = zip(*ring)
             lon, lat = local_to_lonlat(np.array(xs), np.array(ys), source_lon=source_lon,
@@ -327,7 +422,7 @@ def threat_zones(substance: str | Substance, *, rate_g_s: float, wind_m_s: float
             ring_ll, half = (), 0.0
         note = ""
         if ext.far_m is None:
-            note = (f"the plume never reaches {level} on the ground (peak "
+            note = (f"the release never reaches {level} on the ground (peak "
                     f"{ext.peak_g_m3:.3g} g/m3 at {ext.peak_x_m:.0f} m)")
         elif ext.truncated:
             note = f"{level} still exceeded at {X_MAX_M:.0f} m; zone cut there"
