@@ -70,6 +70,18 @@ INCIDENT_TYPES: tuple[str, ...] = (
     "aviation",
 )
 
+#: Priority (1 highest .. 4) a call of each type gets when nobody sets one: threats to
+#: many lives first (hazmat, high-rise and industrial fires, mass casualties, collapse,
+#: aviation, mines), then fires, accidents and rescues, then single medical calls and
+#: outages. A judgement in the spirit of 分级响应, not a published table.
+DEFAULT_PRIORITY: dict[str, int] = {
+    "hazmat_leak": 1, "highrise_fire": 1, "industrial_fire": 1, "mass_casualty": 1,
+    "collapse": 1, "aviation": 1, "mine_accident": 1,
+    "fire": 2, "gas_leak": 2, "traffic_accident": 2, "water_rescue": 2, "flood": 2,
+    "crowd": 2,
+    "medical": 3, "power_outage": 3,
+}
+
 AGENCY_KINDS: tuple[str, ...] = (
     "emergency_management",
     "fire",

@@ -293,3 +293,8 @@ def test_material_packages_cover_items_and_grade_fallback(dataset):
     assert g2["chem_suit"][0] == 4 * g4["chem_suit"][0] == 24
     assert g2["chem_suit"][1] == g4["chem_suit"][1] == 30
     assert dataset.material_package("no_such_type") == {}
+
+
+def test_default_priority_covers_every_incident_type():
+    assert set(model.DEFAULT_PRIORITY) == set(model.INCIDENT_TYPES)
+    assert set(model.DEFAULT_PRIORITY.values()) <= {1, 2, 3, 4}
