@@ -22,7 +22,7 @@ def test_bench_prints_the_benefit_json(ezhou_settings):
     assert low <= data["mean_improvement"] <= high
     assert 0 <= data["worse_cases"] <= 12
     assert sum(data["solver_status"].values()) == 12
-    assert data["share_improved"] * 12 == round(data["share_improved"] * 12)
+    assert abs(data["share_improved"] * 12 - round(data["share_improved"] * 12)) < 0.01
     again = subprocess.run([sys.executable, str(REPO / "bench" / "dispatch_vs_greedy.py"),
                             "--cases", "12", "--seed", "3", "--json"], capture_output=True,
                            text=True, env=env, timeout=600, check=True).stdout
