@@ -1,4 +1,40 @@
 """Texts of the scenarios area (see :mod:`command.texts`)."""
 
 TABLE: dict[str, tuple[str, str]] = {
+    # hazard types
+    "scenarios.hazard.toxic_release": ("有毒气体泄漏", "Toxic release"),
+    "scenarios.hazard.pool_fire": ("池火", "Pool fire"),
+    "scenarios.hazard.jet_fire": ("喷射火", "Jet fire"),
+    "scenarios.hazard.bleve": ("沸腾液体扩展蒸气爆炸(BLEVE)", "BLEVE fireball"),
+    "scenarios.hazard.flood": ("洪水淹没", "Flood"),
+    "scenarios.hazard.cordon": ("警戒区", "Cordon"),
+    # zone labels
+    "scenarios.zone.toxic": ("{substance} {level} 区（{ppm:g} ppm）",
+                             "{substance} {level} zone ({ppm:g} ppm)"),
+    "scenarios.zone.thermal": ("{hazard} 热辐射 ≥ {flux:g} kW/m²",
+                               "{hazard}: thermal radiation ≥ {flux:g} kW/m²"),
+    "scenarios.zone.flood_depth": ("淹没水深 ≥ {depth:g} m", "Flood depth ≥ {depth:g} m"),
+    "scenarios.zone.flood_any": ("淹没区", "Flooded area"),
+    "scenarios.zone.cordon": ("警戒区（半径 {radius:g} m）", "Cordon (radius {radius:g} m)"),
+    # command line
+    "scenarios.cli.id": ("编号", "Id"),
+    "scenarios.cli.name": ("名称", "Name"),
+    "scenarios.cli.hazards": ("危险", "Hazards"),
+    "scenarios.cli.incidents": ("事件", "Incidents"),
+    "scenarios.cli.injects": ("推演注入", "Injects"),
+    "scenarios.cli.provenance": ("来源", "Provenance"),
+    "scenarios.cli.illustrative": ("示例（非真实数据）", "illustrative (not real data)"),
+    "scenarios.cli.zones": ("影响区", "Zones"),
+    "scenarios.cli.area_km2": ("面积 km²", "area km²"),
+    "scenarios.cli.population": ("区内人口（估算）", "Population inside (estimate)"),
+    "scenarios.cli.closed": ("封闭路段", "Closed road edges"),
+    "scenarios.cli.closed_detail": ("{edges} 条有向路段，{km:.1f} 公里",
+                                    "{edges} directed edges, {km:.1f} km"),
+    "scenarios.cli.agencies": ("通知单位", "Agencies to notify"),
+    "scenarios.cli.shelters": ("避难场所与疏散路线", "Shelters and evacuation routes"),
+    "scenarios.cli.shelter_line": ("{name}（容量 {capacity}）{minutes:.1f} 分钟，{km:.1f} 公里",
+                                   "{name} (capacity {capacity}) {minutes:.1f} min, {km:.1f} km"),
+    "scenarios.cli.demand": ("需求力量", "Units needed"),
+    "scenarios.cli.none": ("无", "none"),
+    "scenarios.cli.at_min": ("{minutes:g} 分钟", "{minutes:g} min"),
 }
