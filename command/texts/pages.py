@@ -1,4 +1,42 @@
 """Texts of the drills and material reserves pages (see :mod:`command.texts`)."""
 
 TABLE: dict[str, tuple[str, str]] = {
+    # --- navigation (the shell lists pages by "nav.<module name>") --------------------
+    "nav.materials": ("物资储备", "Material reserves"),
+    "nav.drills": ("演练推演", "Drills"),
+    # --- shared by both pages ------------------------------------------------------------
+    "pages.job_failed": ("计算失败：{detail}", "The calculation failed: {detail}"),
+    "pages.more_rows": ("另有 {n} 行未显示", "{n} more rows not shown"),
+    # --- material reserves page ------------------------------------------------------------
+    "pages.mat.layer_stock": ("储备库库存", "Depot stocks"),
+    "pages.mat.hover_weight": ("总重约 {t:,.1f} 吨", "About {t:,.1f} t in all"),
+    "pages.mat.size_by": ("气泡大小", "Bubble size"),
+    "pages.mat.size_weight": ("按重量", "By weight"),
+    "pages.mat.size_lines": ("按品种数", "By number of items"),
+    "pages.mat.plan": ("物资调配方案（当前事件）", "Allocation plan (open incidents)"),
+    "pages.mat.solving": ("正在计算调配方案……", "Computing the allocation plan…"),
+    "pages.mat.solved": ("方案对应第 {change_id} 号变更，计算用时 {seconds:.1f} 秒",
+                         "Plan for store change {change_id}, computed in {seconds:.1f} s"),
+    "pages.mat.no_incident": ("当前没有事件，无需调配物资", "No open incident: nothing to allocate"),
+    "pages.mat.kpi_incidents": ("当前事件", "Open incidents"),
+    "pages.mat.kpi_shipments": ("调配批次", "Shipments"),
+    "pages.mat.kpi_depots": ("动用储备库", "Depots used"),
+    "pages.mat.kpi_trucks": ("配送车次", "Truck routes"),
+    "pages.mat.kpi_short": ("短缺品种", "Items short"),
+    "pages.mat.col_incident": ("事件", "Incident"),
+    "pages.mat.col_depot": ("储备库", "Depot"),
+    "pages.mat.col_items": ("调拨物资", "Items"),
+    "pages.mat.col_arrival": ("送达", "Arrival"),
+    "pages.mat.col_item": ("品名", "Item"),
+    "pages.mat.col_demand": ("需求", "Demand"),
+    "pages.mat.col_stock": ("库存", "Stock"),
+    "pages.mat.col_unmet": ("缺口", "Unmet"),
+    "pages.mat.col_shipped": ("调出", "Shipped"),
+    "pages.mat.col_remaining": ("剩余", "Left"),
+    "pages.mat.col_unit": ("单位", "Unit"),
+    "pages.mat.late": ("超时", "late"),
+    "pages.mat.shortages": ("物资短缺", "Shortages"),
+    "pages.mat.no_shortage": ("无短缺：需求均可满足", "No shortage: every demand can be met"),
+    "pages.mat.stocks": ("储备库存", "Stocks"),
+    "pages.mat.all_depots": ("全市合计", "All depots"),
 }

@@ -1,0 +1,302 @@
+"""Views of the material reserves and drills pages: plain data in, figures and rows out.
+
+Tested without a browser; the page modules' callbacks only call these and render. The
+map reuses :func:`dashboard.figures.map_figure` (roads from the graph, no tiles).
+
+The small :class:`Jobs` runner at the end is the one piece that is not a view: both
+pages run long work (a solve, a simulation) off the request thread, and Dash page
+modules cannot import each other.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections import OrderedDict
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any, Callable, Mapping, Sequence
+
+import plotly.graph_objects as go
+
+from command.errors import CommandError
+from command.i18n import t
+from command.model import Dataset
+from dashboard.figures import THEME, Route, map_figure
+
+__all__ = ["ROUTE_COLORS", "depot_stocks", "materials_map", "plan_rows", "shortage_rows",
+           "stock_rows", "materials_kpis", "incident_label", "Job", "Jobs", "jobs_of",
+           "error_text"]
+
+log = logging.getLogger(__name__)
+
+#: One colour per depot's routes (cycled), distinct from the roads and the risk colours.
+ROUTE_COLORS = ("#00e5ff", "#76ff03", "#ff4081", "#ffd740", "#b388ff", "#64ffda",
+                "#ff9e80", "#82b1ff")
+
+#: Largest bubble on the map, px (diameter), for the depot with the most stock by weight.
+BUBBLE_MAX_PX = 60.0
+
+
+def _name(x, lang: str) -> str:
+    return x.name_en if lang == "en" else x.name_zh
+
+
+def _unit(item, lang: str) -> str:
+    return item.unit_en if lang == "en" else item.unit
+
+
+def _qty(q: float) -> str:
+    return f"{q:,.0f}" if abs(q - round(q)) < 1e-9 else f"{q:,.1f}"
+
+
+# --------------------------------------------------------------------- materials page
+
+def depot_stocks(dataset: Dataset) -> list[dict]:
+    """Per depot (data set order): ``depot_id``, ``lat``, ``lon``, ``weight_kg`` (sum of
+    quantity x kg per unit of ``item_loads.csv``), ``lines`` (number of items held) and
+    ``items`` [(item_id, quantity)] in item order."""
+    kg = {r.item_id: r.kg_per_unit for r in dataset.item_loads}
+    order = {i.item_id: k for k, i in enumerate(dataset.items)}
+    held: dict[str, list[tuple[str, float]]] = {d.depot_id: [] for d in dataset.depots}
+    for s in dataset.stocks:
+        if s.quantity > 0:
+            held[s.depot_id].append((s.item_id, float(s.quantity)))
+    out = []
+    for d in dataset.depots:
+        items = sorted(held[d.depot_id], key=lambda x: order[x[0]])
+        out.append({"depot_id": d.depot_id, "lat": d.lat, "lon": d.lon,
+                    "weight_kg": sum(q * kg.get(i, 0.0) for i, q in items),
+                    "lines": len(items), "items": items})
+    return out
+
+
+def incident_label(incident: Mapping, lang: str) -> str:
+    """'危化品泄漏 I-…-ab12' from a situation incident dict."""
+    return f"{t('incident.' + incident['type'], lang)} {incident['id']}"
+
+
+def materials_map(*, road_lat, road_lon, bbox, dataset: Dataset, plan: Mapping | None,
+                  size_by: str = "weight", lang: str = "zh") -> go.Figure:
+    """The reserves map: depots as bubbles (area proportional to the stock's weight in kg,
+    or to the number of items held with ``size_by="lines"``; hover lists the items),
+    the open incidents, and the delivery routes along the roads.
+
+    ``plan`` is the output of :func:`command.live_situation.materials_from_store` (or
+    None before the first solve). Trace order is fixed, so a callback can patch all but
+    the roads: click grid, roads, one route trace per depot of the data set (its trucks'
+    paths joined by None; empty when it ships nothing), the depot bubbles, the incidents.
+    """
+    items = {i.item_id: i for i in dataset.items}
+    incidents = {i["id"]: i for i in plan["situation"]["incidents"]} if plan else {}
+    by_depot = {d["depot_id"]: d for d in plan["deliveries"]["depots"]} if plan else {}
+    routes = []
+    for k, depot in enumerate(dataset.depots):
+        lat: list = []
+        lon: list = []
+        stops: list[str] = []
+        for r in by_depot.get(depot.depot_id, {}).get("routes", []):
+            lat += [p[0] for p in r["path"]] + [None]
+            lon += [p[1] for p in r["path"]] + [None]
+            stops += [incident_label(incidents[s["point_id"]], lang)
+                      if s["point_id"] in incidents else s["point_id"] for s in r["stops"]]
+        label = f"{_name(depot, lang)} → {'、'.join(dict.fromkeys(stops))}" if stops else ""
+        routes.append(Route(lat=lat[:-1], lon=lon[:-1], label=label,
+                            color=ROUTE_COLORS[k % len(ROUTE_COLORS)]))
+    fig = map_figure(road_lat=road_lat, road_lon=road_lon, bbox=bbox, routes=routes, lang=lang)
+    stocks = depot_stocks(dataset)
+    sizes = [s["weight_kg"] if size_by == "weight" else float(s["lines"]) for s in stocks]
+    biggest = max(sizes, default=0.0) or 1.0
+    hover = []
+    for depot, s in zip(dataset.depots, stocks):
+        lines = [f"<b>{_name(depot, lang)}</b>",
+                 t("pages.mat.hover_weight", lang, t=s["weight_kg"] / 1000.0)]
+        lines += [f"{_name(items[i], lang)} {_qty(q)} {_unit(items[i], lang)}"
+                  for i, q in s["items"]]
+        hover.append("<br>".join(lines))
+    fig.add_trace(go.Scatter(
+        x=[s["lon"] for s in stocks], y=[s["lat"] for s in stocks], mode="markers",
+        name=t("pages.mat.layer_stock", lang), text=hover, hoverinfo="text",
+        customdata=[s["depot_id"] for s in stocks],
+        marker={"size": sizes, "sizemode": "area", "sizeref": 2.0 * biggest / BUBBLE_MAX_PX ** 2,
+                "sizemin": 6, "color": "rgba(67,160,71,0.55)",
+                "line": {"width": 2, "color": "#a5d6a7"}},
+    ))
+    shown = list(incidents.values())
+    fig.add_trace(go.Scatter(
+        x=[i["lon"] for i in shown], y=[i["lat"] for i in shown], mode="markers",
+        name=t("layer.incident", lang), text=[incident_label(i, lang) for i in shown],
+        hoverinfo="text",
+        marker={"color": THEME["incident"], "size": 22, "symbol": "star",
+                "line": {"width": 2, "color": "#ffffff"}},
+    ))
+    fig.update_layout(uirevision="materials")
+    return fig
+
+
+def _arrivals(plan: Mapping) -> dict[tuple[str, str], tuple[float | None, bool | None]]:
+    """(depot, point) -> (first truck arrival s, late) from the delivery routes."""
+    out: dict[tuple[str, str], tuple[float | None, bool | None]] = {}
+    for dep in plan["deliveries"]["depots"]:
+        for r in dep["routes"]:
+            for s in r["stops"]:
+                key = (dep["depot_id"], s["point_id"])
+                if key not in out or (s["arrival_s"] is not None and
+                                      (out[key][0] is None or s["arrival_s"] < out[key][0])):
+                    out[key] = (s["arrival_s"], s["late"])
+    return out
+
+
+def plan_rows(plan: Mapping, dataset: Dataset, lang: str) -> list[dict]:
+    """The allocation plan, one row per (incident, depot) in priority order: what goes,
+    the truck's arrival (minutes, from the delivery routes; the direct drive plus
+    loading when no truck is routed) and whether it meets the earliest deadline."""
+    items = {i.item_id: i for i in dataset.items}
+    depots = {d.depot_id: d for d in dataset.depots}
+    incidents = {i["id"]: i for i in plan["situation"]["incidents"]}
+    arrivals = _arrivals(plan)
+    groups: dict[tuple[str, str], list[dict]] = {}
+    for s in plan["materials"]["shipments"]:
+        groups.setdefault((s["point_id"], s["depot_id"]), []).append(s)
+    order = {p["point_id"]: (p["priority"], k) for k, p in enumerate(plan["materials"]["points"])}
+    rows = []
+    for (point, depot), ships in sorted(groups.items(), key=lambda g: (order[g[0][0]], g[0][1])):
+        arrival, late = arrivals.get((depot, point), (None, None))
+        if arrival is None:
+            arrival = min(s["travel_time_s"] for s in ships)
+            late = not all(s["on_time"] for s in ships)
+        rows.append({
+            "point_id": point, "depot_id": depot,
+            "incident": incident_label(incidents[point], lang) if point in incidents else point,
+            "depot": _name(depots[depot], lang),
+            "items": ("、" if lang != "en" else ", ").join(
+                f"{_name(items[s['item_id']], lang)} {_qty(s['quantity'])} "
+                f"{_unit(items[s['item_id']], lang)}" for s in ships),
+            "arrival_min": None if arrival is None else round(arrival / 60.0, 1),
+            "late": bool(late),
+        })
+    return rows
+
+
+def shortage_rows(plan: Mapping, dataset: Dataset, lang: str) -> list[dict]:
+    """Items the plan cannot deliver in full: demand, stock in the city, unmet quantity,
+    and the part no stock exists for (``deficit``)."""
+    items = {i.item_id: i for i in dataset.items}
+    return [{"item_id": s["item_id"], "item": _name(items[s["item_id"]], lang),
+             "unit": _unit(items[s["item_id"]], lang), "demand": s["demand"],
+             "stock": s["stock"], "unmet": s["unmet"], "deficit": s["stock_deficit"]}
+            for s in plan["materials"]["shortages"]]
+
+
+def stock_rows(dataset: Dataset, plan: Mapping | None, depot_id: str | None,
+               lang: str) -> list[dict]:
+    """The stock table: per item, the stock of one depot (or of all depots with
+    ``depot_id=None``), what the plan ships from it and what remains."""
+    items = {i.item_id: i for i in dataset.items}
+    stock: dict[str, float] = {}
+    for s in dataset.stocks:
+        if depot_id is None or s.depot_id == depot_id:
+            stock[s.item_id] = stock.get(s.item_id, 0.0) + float(s.quantity)
+    shipped: dict[str, float] = {}
+    for s in (plan["materials"]["shipments"] if plan else []):
+        if depot_id is None or s["depot_id"] == depot_id:
+            shipped[s["item_id"]] = shipped.get(s["item_id"], 0.0) + s["quantity"]
+    return [{"item_id": i.item_id, "item": _name(i, lang), "unit": _unit(i, lang),
+             "stock": stock[i.item_id], "shipped": shipped.get(i.item_id, 0.0),
+             "remaining": stock[i.item_id] - shipped.get(i.item_id, 0.0)}
+            for i in dataset.items if stock.get(i.item_id, 0.0) > 0 and i.item_id in items]
+
+
+def materials_kpis(plan: Mapping | None) -> dict[str, int]:
+    """Open incidents, shipments, depots used, trucks on the road, items short."""
+    if not plan:
+        return {"incidents": 0, "shipments": 0, "depots": 0, "trucks": 0, "short": 0}
+    ships = plan["materials"]["shipments"]
+    return {"incidents": len(plan["situation"]["incidents"]), "shipments": len(ships),
+            "depots": len({s["depot_id"] for s in ships}),
+            "trucks": sum(len(d["routes"]) for d in plan["deliveries"]["depots"]),
+            "short": len(plan["materials"]["shortages"])}
+
+
+# --------------------------------------------------------------------- background work
+
+def error_text(exc: BaseException, lang: str) -> str:
+    """What a person reads when a background job failed: the core's message and its
+    problems (field and value), or a generic line (details go to the log)."""
+    if isinstance(exc, CommandError):
+        lines = [str(exc).split("\n")[0]] + [str(p) for p in exc.problems][:5]
+        return t("pages.job_failed", lang, detail="; ".join(lines))
+    return t("pages.job_failed", lang, detail=type(exc).__name__)
+
+
+@dataclass
+class Job:
+    """One piece of background work: its state, progress (0..1) and result."""
+
+    key: str
+    state: str = "running"  # running | done | error
+    progress: float = 0.0
+    result: Any = None
+    error: BaseException | None = None
+    started: float = field(default_factory=time.monotonic)
+    finished: float | None = None
+
+    def set_progress(self, done: float, total: float = 1.0, *_args) -> None:
+        self.progress = max(0.0, min(1.0, float(done) / float(total or 1.0)))
+
+
+class Jobs:
+    """Background jobs keyed by what they answer (a store change id, a drill's
+    definition), so a repeated request finds the running or finished job instead of
+    starting another. Keeps the ``keep`` newest jobs; a thread pool of ``workers``
+    threads runs them (the machine's cores are shared with the server)."""
+
+    def __init__(self, *, workers: int = 1, keep: int = 8) -> None:
+        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="pages-job")
+        self._jobs: OrderedDict[str, Job] = OrderedDict()
+        self._keep = keep
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> Job | None:
+        with self._lock:
+            return self._jobs.get(key)
+
+    def start(self, key: str, fn: Callable[..., Any], *args,
+              with_progress: bool = False, **kwargs) -> Job:
+        """The job for ``key``: the existing one, or ``fn(*args, **kwargs)`` started now
+        (with ``progress=job.set_progress`` added when ``with_progress``)."""
+        with self._lock:
+            job = self._jobs.get(key)
+            if job is not None:
+                return job
+            job = Job(key)
+            self._jobs[key] = job
+            while len(self._jobs) > self._keep:
+                old_key, old = next(iter(self._jobs.items()))
+                if old.state == "running":
+                    break
+                del self._jobs[old_key]
+        if with_progress:
+            kwargs["progress"] = job.set_progress
+        self._pool.submit(self._run, job, fn, args, kwargs)
+        return job
+
+    @staticmethod
+    def _run(job: Job, fn, args, kwargs) -> None:
+        try:
+            job.result = fn(*args, **kwargs)
+            job.progress, job.state = 1.0, "done"
+        except Exception as exc:  # shown to the person; the traceback goes to the log
+            log.exception("background job %s failed", job.key)
+            job.error, job.state = exc, "error"
+        finally:
+            job.finished = time.monotonic()
+
+
+def jobs_of(config: dict, key: str = "PAGES_JOBS") -> Jobs:
+    """The app's job runner, kept in the Flask config (one per app, no module state)."""
+    jobs = config.get(key)
+    if jobs is None:
+        jobs = config.setdefault(key, Jobs())
+    return jobs
