@@ -66,6 +66,8 @@ def _construct(node: yaml.Node, path: tuple, lines: dict[tuple, int]) -> Any:
         return out
     if isinstance(node, yaml.SequenceNode):
         return [_construct(v, path + (i,), lines) for i, v in enumerate(node.value)]
+    if node.tag == "tag:yaml.org,2002:null":
+        return None
     return yaml.safe_load(yaml.serialize(node))
 
 

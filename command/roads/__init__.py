@@ -20,7 +20,8 @@ from command.roads._build import DRIVABLE_RULES, graph_from_file, save_graphml
 from command.roads._cache import cache_path, load_network
 from command.roads._closures import at_hour, close_edges, close_polygon, close_roads, reopen_all
 from command.roads._fetch import fetch_network
-from command.roads._network import RoadNetwork, edge_lines, info, network_from_graph
+from command.roads._network import (RoadNetwork, distinct_segments, edge_lines, info,
+                                     network_from_graph)
 from command.roads._routing import (
     path_coords,
     path_length_m,
@@ -35,6 +36,7 @@ __all__ = [
     "RoadNetwork",
     "graph_from_file",
     "network_from_graph",
+    "distinct_segments",
     "save_graphml",
     "load_network",
     "cache_path",

@@ -618,7 +618,7 @@ def consequences(scenario: Scenario, network, dataset, *, settings=None,
 
 def _distinct_km(network, edges: np.ndarray) -> float:
     # a two-way road is two directed edges; count its length once (as ``roads info`` does)
-    from command.roads._network import distinct_segments
+    from command.roads import distinct_segments
 
     return float(network.edge_length_m[distinct_segments(network, edges)].sum()) / 1000.0
 

@@ -254,3 +254,12 @@ def test_cli_bad_situation_exits_2_with_the_field(tmp_path, capsys, monkeypatch,
     assert main(["optimise", "assign", "--situation", str(path)]) == 2
     err = capsys.readouterr().err
     assert "incidents[0].demand.engine" in err and "-2" in err and "row 2" in err
+
+
+def test_empty_value_is_null_and_reported_by_field(tmp_path):
+    path = write(tmp_path, "name:\nincidents:\n  - {id: I1, type: fire, lat:, lon: 114.89}\n")
+    with pytest.raises(DataError) as err:
+        load_situation(path)
+    got = problems_of(err.value)
+    assert any(f == "incidents[0].lat" and row == 3 for row, f, _ in got)
+    assert any(f == "name" and row == 1 for row, f, _ in got)  # an empty name is not text
