@@ -26,7 +26,7 @@ from command.model import Dataset
 from dashboard.figures import THEME, Route, map_figure
 
 __all__ = ["ROUTE_COLORS", "depot_stocks", "materials_map", "plan_rows", "shortage_rows",
-           "stock_rows", "materials_kpis", "incident_label", "Job", "Jobs", "jobs_of",
+           "stock_rows", "materials_kpis", "incident_label", "scale_map", "SCALE_JS", "Job", "Jobs", "jobs_of",
            "error_text"]
 
 log = logging.getLogger(__name__)
@@ -77,8 +77,16 @@ def incident_label(incident: Mapping, lang: str) -> str:
     return f"{t('incident.' + incident['type'], lang)} {incident['id']}"
 
 
+def scale_map(fig: go.Figure, scale: float) -> go.Figure:
+    """Fonts of a map for a wall ``scale`` times 1080 lines high (plotly sizes are px)."""
+    if scale != 1.0:
+        fig.update_layout(font={"size": round(16 * scale)},
+                          legend={"font": {"size": round(15 * scale)}})
+    return fig
+
+
 def materials_map(*, road_lat, road_lon, bbox, dataset: Dataset, plan: Mapping | None,
-                  size_by: str = "weight", lang: str = "zh") -> go.Figure:
+                  size_by: str = "weight", lang: str = "zh", scale: float = 1.0) -> go.Figure:
     """The reserves map: depots as bubbles (area proportional to the stock's weight in kg,
     or to the number of items held with ``size_by="lines"``; hover lists the items),
     the open incidents, and the delivery routes along the roads.
@@ -87,6 +95,7 @@ def materials_map(*, road_lat, road_lon, bbox, dataset: Dataset, plan: Mapping |
     None before the first solve). Trace order is fixed, so a callback can patch all but
     the roads: click grid, roads, one route trace per depot of the data set (its trucks'
     paths joined by None; empty when it ships nothing), the depot bubbles, the incidents.
+    ``scale`` multiplies fonts and marker sizes (2 on a 2160-line wall).
     """
     items = {i.item_id: i for i in dataset.items}
     incidents = {i["id"]: i for i in plan["situation"]["incidents"]} if plan else {}
@@ -103,7 +112,7 @@ def materials_map(*, road_lat, road_lon, bbox, dataset: Dataset, plan: Mapping |
                       if s["point_id"] in incidents else s["point_id"] for s in r["stops"]]
         label = f"{_name(depot, lang)} → {'、'.join(dict.fromkeys(stops))}" if stops else ""
         routes.append(Route(lat=lat[:-1], lon=lon[:-1], label=label,
-                            color=ROUTE_COLORS[k % len(ROUTE_COLORS)]))
+                            color=ROUTE_COLORS[k % len(ROUTE_COLORS)], width=4.0 * scale))
     fig = map_figure(road_lat=road_lat, road_lon=road_lon, bbox=bbox, routes=routes, lang=lang)
     stocks = depot_stocks(dataset)
     sizes = [s["weight_kg"] if size_by == "weight" else float(s["lines"]) for s in stocks]
@@ -119,8 +128,8 @@ def materials_map(*, road_lat, road_lon, bbox, dataset: Dataset, plan: Mapping |
         x=[s["lon"] for s in stocks], y=[s["lat"] for s in stocks], mode="markers",
         name=t("pages.mat.layer_stock", lang), text=hover, hoverinfo="text",
         customdata=[s["depot_id"] for s in stocks],
-        marker={"size": sizes, "sizemode": "area", "sizeref": 2.0 * biggest / BUBBLE_MAX_PX ** 2,
-                "sizemin": 6, "color": "rgba(67,160,71,0.55)",
+        marker={"size": sizes, "sizemode": "area", "sizeref": 2.0 * biggest / (BUBBLE_MAX_PX * scale) ** 2,
+                "sizemin": 6 * scale, "color": "rgba(67,160,71,0.55)",
                 "line": {"width": 2, "color": "#a5d6a7"}},
     ))
     shown = list(incidents.values())
@@ -128,11 +137,19 @@ def materials_map(*, road_lat, road_lon, bbox, dataset: Dataset, plan: Mapping |
         x=[i["lon"] for i in shown], y=[i["lat"] for i in shown], mode="markers",
         name=t("layer.incident", lang), text=[incident_label(i, lang) for i in shown],
         hoverinfo="text",
-        marker={"color": THEME["incident"], "size": 22, "symbol": "star",
+        marker={"color": THEME["incident"], "size": 22 * scale, "symbol": "star",
                 "line": {"width": 2, "color": "#ffffff"}},
     ))
     fig.update_layout(uirevision="materials")
-    return fig
+    return scale_map(fig, scale)
+
+
+#: Client-side: the wall's scale (window height / 1080, in quarter steps, at least 1),
+#: or no_update when unchanged (arguments: any trigger, the current value).
+SCALE_JS = """function(_n, have) {
+    const s = Math.max(1, Math.round(window.innerHeight / 1080 * 4) / 4);
+    return s === have ? window.dash_clientside.no_update : s;
+}"""
 
 
 def _arrivals(plan: Mapping) -> dict[tuple[str, str], tuple[float | None, bool | None]]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import dash
 import flask
-from dash import Input, Output, Patch, State, callback, dcc, html, no_update
+from dash import Input, Output, Patch, State, callback, clientside_callback, dcc, html, no_update
 
 from command import store
 from command.i18n import t
@@ -38,6 +38,7 @@ def layout(lang: str = "zh", **_query):
     return html.Div(className="pg-grid pg-materials", children=[
         dcc.Store(id="mat-lang", data=lang),
         dcc.Store(id="mat-plan"),
+        dcc.Store(id="mat-scale", data=1.0),
         dcc.Interval(id="mat-tick", interval=1500),
         html.Div(className="map-wrap", children=[
             dcc.Graph(id="mat-map", figure=map_of(ctx, None, "weight", lang),
@@ -83,18 +84,22 @@ def layout(lang: str = "zh", **_query):
 
 # --- plain functions the callbacks adapt --------------------------------------------
 
-def map_of(ctx: context.ScreenContext, plan, size_by: str, lang: str):
+def map_of(ctx: context.ScreenContext, plan, size_by: str, lang: str, scale: float = 1.0):
     lat, lon = ctx.road_lines
     return views.materials_map(road_lat=lat, road_lon=lon, bbox=ctx.bbox, dataset=ctx.dataset,
-                               plan=plan, size_by=size_by, lang=lang)
+                               plan=plan, size_by=size_by, lang=lang, scale=scale)
 
 
-def map_patch(ctx: context.ScreenContext, plan, size_by: str, lang: str) -> Patch:
-    """Every trace of the map but the click grid and the roads (about 1 MB stays put)."""
-    fig = map_of(ctx, plan, size_by, lang)
+def map_patch(ctx: context.ScreenContext, plan, size_by: str, lang: str,
+              scale: float = 1.0) -> Patch:
+    """Every trace of the map but the click grid and the roads (about 1 MB stays put),
+    and the fonts."""
+    fig = map_of(ctx, plan, size_by, lang, scale)
     patch = Patch()
     for k in range(2, len(fig.data)):
         patch["data"][k] = fig.data[k].to_plotly_json()
+    patch["layout"]["font"]["size"] = fig.layout.font.size
+    patch["layout"]["legend"]["font"]["size"] = fig.layout.legend.font.size
     return patch
 
 
@@ -118,6 +123,14 @@ def poll(ctx: context.ScreenContext, jobs: views.Jobs, have_change, lang: str):
     return (None if have_change == plan["change_id"] else plan), status, "summary"
 
 
+def depot_from_click(click_data, depot_ids) -> str | None:
+    """The depot of a clicked bubble (its ``customdata``), or None."""
+    for p in (click_data or {}).get("points", []):
+        if p.get("customdata") in depot_ids:
+            return p["customdata"]
+    return None
+
+
 def kpi_cards(kpis: dict, lang: str):
     return [html.Div(className="kpi", children=[
         html.Div(str(kpis[k]), className="v" + (" bad" if k == "short" and kpis[k] else "")),
@@ -126,7 +139,8 @@ def kpi_cards(kpis: dict, lang: str):
 
 
 def _more(n_hidden: int, lang: str):
-    return [html.Div(t("pages.more_rows", lang, n=n_hidden), className="hint")] if n_hidden else []
+    return [html.Div(t("pages.more_rows", lang, n=n_hidden), className="hint")] \
+        if n_hidden > 0 else []
 
 
 def plan_table(rows: list[dict], lang: str):
@@ -182,10 +196,14 @@ def _on_tick(_n, have, lang):
     return (no_update if plan is None else plan), status, cls
 
 
+clientside_callback(views.SCALE_JS, Output("mat-scale", "data"),
+                    Input("mat-tick", "n_intervals"), State("mat-scale", "data"))
+
+
 @callback(Output("mat-map", "figure"), Input("mat-plan", "data"), Input("mat-size", "value"),
-          State("mat-lang", "data"), prevent_initial_call=True)
-def _on_map(plan, size_by, lang):
-    return map_patch(context.current(), plan, size_by or "weight", lang)
+          Input("mat-scale", "data"), State("mat-lang", "data"), prevent_initial_call=True)
+def _on_map(plan, size_by, scale, lang):
+    return map_patch(context.current(), plan, size_by or "weight", lang, float(scale or 1.0))
 
 
 @callback(Output("mat-kpis", "children"), Output("mat-plan-table", "children"),
@@ -198,6 +216,12 @@ def _on_plan(plan, lang):
     return (kpi_cards(views.materials_kpis(plan), lang),
             plan_table(views.plan_rows(plan, ds, lang), lang),
             shortage_table(views.shortage_rows(plan, ds, lang), lang))
+
+
+@callback(Output("mat-depot", "value"), Input("mat-map", "clickData"), prevent_initial_call=True)
+def _on_click(click_data):
+    ids = {d.depot_id for d in context.current().dataset.depots}
+    return depot_from_click(click_data, ids) or no_update
 
 
 @callback(Output("mat-stock-table", "children"), Input("mat-depot", "value"),

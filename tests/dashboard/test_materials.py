@@ -188,5 +188,26 @@ def test_tables_render_with_texts_of_the_language(ctx, page, plan, ezhou_dataset
                                                  "short")]
     patch = page.map_patch(ctx, plan, "weight", "zh")
     ops = patch.to_plotly_json()["operations"]
-    assert min(op["location"][1] for op in ops) == 2  # the roads are never resent
+    traces = [op["location"][1] for op in ops if op["location"][0] == "data"]
+    assert min(traces) == 2  # the roads are never resent
     assert np.isfinite(plan["seconds"])
+
+
+def test_a_wall_of_2160_lines_doubles_fonts_and_markers(ctx, page, plan):
+    small = page.map_of(ctx, plan, "weight", "zh", 1.0)
+    big = page.map_of(ctx, plan, "weight", "zh", 2.0)
+    assert big.layout.font.size == 2 * small.layout.font.size == 32
+    assert _bubbles(big).marker.sizeref == pytest.approx(_bubbles(small).marker.sizeref / 4)
+    assert big.data[-1].marker.size == 2 * small.data[-1].marker.size
+    patch = page.map_patch(ctx, plan, "weight", "zh", 2.0).to_plotly_json()["operations"]
+    assert {"location": ["layout", "font", "size"], "operation": "Assign",
+            "params": {"value": 32}} in patch
+
+
+def test_a_click_on_a_bubble_picks_its_depot(page, ezhou_dataset):
+    ids = {d.depot_id for d in ezhou_dataset.depots}
+    click = {"points": [{"x": 114.9, "y": 30.4, "curveNumber": 0},
+                        {"x": 114.94, "y": 30.38, "customdata": "D01"}]}
+    assert page.depot_from_click(click, ids) == "D01"
+    assert page.depot_from_click({"points": [{"x": 1, "y": 2}]}, ids) is None
+    assert page.depot_from_click(None, ids) is None
