@@ -4,7 +4,9 @@ A situation file (YAML or JSON) lists the open incidents, units whose status or 
 differs from the data set, mutual-aid units, road closures, stock counts that differ
 from the data set, shelters taking evacuees, delivery vehicles and move-up limits. The
 ``optimise assign|materials|deliveries|moveup --situation FILE`` commands, the benefit
-bench and the tests read it; the store can write one from the live state.
+bench and the tests read it. ``scenario: NAME`` brings in a scenario of the library
+(``command.scenarios``): its zones' roads are closed, its incidents added, and the
+people inside its zones sent to its shelters.
 
 :func:`load_situation` reads and validates the file (pydantic; every error names the
 line, field and value); :func:`prepare` checks it against the data set and the road
@@ -22,7 +24,7 @@ Example::
       - {id: I2, type: fire, lat: 30.382, lon: 114.902, demand: {engine: 3}}
     units:
       - {unit_id: F01-ENG1, status: out_of_service}
-    closures: {roads: [鄂州长江公路大桥]}
+    closures: {roads: [鄂黄长江大桥]}
     shelters:
       - {shelter_id: S01, persons: 1200}
 """
@@ -48,6 +50,7 @@ from command.settings import Settings
 from command.yamlfile import Located, load_model
 
 __all__ = ["Situation", "Prepared", "load_situation", "situation_from_dict", "prepare",
+           "travel_s",
            "assignment_problem", "material_problem", "delivery_problems", "moveup_problem",
            "zone_weights", "COVERED_CAPABILITIES"]
 
@@ -175,6 +178,7 @@ class MoveUpIn(_Strict):
 
 class Situation(_Strict):
     name: str = ""
+    scenario: Name | None = None
     hour: Annotated[int, Field(ge=0, le=23)] | None = None
     coverage: bool = True
     incidents: list[IncidentIn] = []
@@ -215,14 +219,16 @@ def situation_from_dict(data: Mapping[str, Any], *, name: str = "<situation>") -
 class Prepared:
     """A situation checked against the data set and the network, with its places snapped.
 
-    ``network`` has the situation's closures and hour applied; units and incidents are
-    in file order; ``unit_*`` arrays cover every unit of the fleet with its live status.
+    ``network`` has the situation's closures and hour applied; ``entry_network`` only the
+    closures by road name and the hour: responders reach a place *inside* a closed zone
+    over the zone's roads (see :func:`travel_s`). Units and incidents are in file order; ``unit_*`` arrays cover every unit of the fleet with its live status.
     """
 
     situation: Situation
     dataset: Dataset
     settings: Settings
     network: Any
+    entry_network: Any
     incident_nodes: np.ndarray
     unit_ids: tuple[str, ...]
     unit_capability: tuple[str, ...]
@@ -287,6 +293,10 @@ def prepare(situation: Situation, located: Located, network, dataset: Dataset,
     """
     sit = situation
     problems: list[Problem] = []
+    net = network
+    zone_closed = None
+    if sit.scenario is not None:
+        sit, zone_closed = _with_scenario(sit, located, network, dataset, settings)
     teams = {u.unit_id: u for u in dataset.teams}
     depots = {d.depot_id: d for d in dataset.depots}
     items = {i.item_id for i in dataset.items}
@@ -337,7 +347,6 @@ def prepare(situation: Situation, located: Located, network, dataset: Dataset,
             problems.append(located.problem(("vehicles", k, "depot_id"), "unknown depot",
                                             v.depot_id))
 
-    net = network
     if sit.closures.roads:
         try:
             net = roads.close_roads(net, sit.closures.roads)
@@ -347,10 +356,16 @@ def prepare(situation: Situation, located: Located, network, dataset: Dataset,
                 if name in unknown:
                     problems.append(located.problem(("closures", "roads", k),
                                                     "no road of that name or reference", name))
-    for ring in sit.closures.polygons:
-        net = roads.close_polygon(net, [tuple(p) for p in ring])
     if sit.hour is not None:
         net = roads.at_hour(net, sit.hour, congestion_factors=settings.congestion_factors)
+    entry = net
+    for ring in sit.closures.polygons:
+        coords = [list(p) for p in ring]
+        if coords[0] != coords[-1]:
+            coords.append(coords[0])
+        net = roads.close_polygon(net, {"type": "Polygon", "coordinates": [coords]})
+    if zone_closed is not None:
+        net = roads.close_edges(net, zone_closed)
 
     max_m = settings.max_snap_distance_m
     inc_nodes = _snap_places(net, [(("incidents", k), i.lat, i.lon)
@@ -380,7 +395,7 @@ def prepare(situation: Situation, located: Located, network, dataset: Dataset,
     zones = [g for g in dataset.grid_cells if g.level == "town"]
     zone_nodes = nodes_of(zones, "grid_id")
     return Prepared(
-        situation=sit, dataset=dataset, settings=settings, network=net,
+        situation=sit, dataset=dataset, settings=settings, network=net, entry_network=entry,
         incident_nodes=np.array(inc_nodes, dtype=int),
         unit_ids=tuple(u.unit_id for u in fleet),
         unit_capability=tuple(u.capability for u in fleet),
@@ -395,6 +410,69 @@ def prepare(situation: Situation, located: Located, network, dataset: Dataset,
         zone_ids=tuple(z.grid_id for z in zones),
         zone_nodes=np.array([zone_nodes[z.grid_id] for z in zones], dtype=int),
     )
+
+
+def _with_scenario(sit: Situation, located: Located, network, dataset: Dataset,
+                   settings: Settings) -> tuple[Situation, Any]:
+    """The situation with a scenario's consequences: its zones' roads closed, its
+    incidents (those at minute 0) added as ``S1``, ``S2`` ... with their response and
+    material packages, and the people inside sent to its shelters, nearest first."""
+    from command.scenarios.consequences import closed_network, consequences
+    from command.scenarios.library import find_scenario, scenario_dir
+    from command.scenarios.schema import load_scenario
+
+    try:
+        path = find_scenario(sit.scenario, scenario_dir(settings.resources_dir))
+    except DataError as exc:
+        raise DataError(f"The situation {located.file} names an unknown scenario.",
+                        [located.problem(("scenario",), p.rule, sit.scenario)
+                         for p in exc.problems]) from None
+    scenario = load_scenario(path, dataset=dataset, network=network,
+                             max_snap_distance_m=settings.max_snap_distance_m)
+    c = consequences(scenario, network, dataset, settings=settings)
+    taken = {i.id for i in sit.incidents}
+    added = []
+    for k, inc in enumerate(i for i in c.incidents if i.at_min <= 0):
+        iid = f"S{k + 1}"
+        while iid in taken:
+            iid += "'"
+        added.append(IncidentIn(id=iid, type=inc.type, lat=inc.lat, lon=inc.lon,
+                                grade=inc.grade, priority=inc.priority,
+                                demand={cap: n for cap, n in inc.units.items()}))
+    sheltered = {s.shelter_id for s in sit.shelters}
+    left = c.population
+    shelters = list(sit.shelters)
+    for route in c.shelters:
+        if left <= 0 or route.shelter_id in sheltered:
+            continue
+        persons = min(left, route.capacity_persons)
+        shelters.append(ShelterIn(shelter_id=route.shelter_id, persons=persons))
+        left -= persons
+    updated = sit.model_copy(update={"incidents": list(sit.incidents) + added,
+                                     "shelters": shelters})
+    return updated, closed_network(network, c).edge_closed
+
+
+def travel_s(prep: Prepared, sources, targets) -> np.ndarray:
+    """Road travel times (S, T) on the situation's network; a target (or source) that no
+    source reaches (lies inside a closed zone) is timed on ``entry_network`` instead:
+    responders and supplies go in, while through traffic avoids the zone."""
+    src = np.asarray(sources, dtype=int).ravel()
+    tgt = np.asarray(targets, dtype=int).ravel()
+    if src.size == 0 or tgt.size == 0:
+        return np.zeros((src.size, tgt.size))
+    t = np.asarray(roads.travel_times_s(prep.network, src, tgt), dtype=float).reshape(
+        src.size, tgt.size)
+    if prep.entry_network is prep.network:
+        return t
+    cols = ~np.isfinite(t).any(axis=0)
+    rows = ~np.isfinite(t).any(axis=1)
+    if cols.any() or rows.any():
+        e = np.asarray(roads.travel_times_s(prep.entry_network, src, tgt), dtype=float
+                       ).reshape(src.size, tgt.size)
+        t[:, cols] = e[:, cols]
+        t[rows, :] = e[rows, :]
+    return t
 
 
 def _standards(settings: Settings) -> dict[str, float]:
@@ -415,27 +493,21 @@ def assignment_problem(prep: Prepared, *, coverage: bool | None = None) -> Assig
     sit = prep.situation
     avail = prep.available()
     unit_nodes = prep.unit_nodes[avail]
-    eta = roads.travel_times_s(prep.network, unit_nodes, prep.incident_nodes) \
-        if len(avail) and len(prep.incident_nodes) else np.zeros((len(avail), len(prep.incident_nodes)))
-    eta = np.asarray(eta, dtype=float).reshape(len(avail), len(prep.incident_nodes))
+    eta = travel_s(prep, unit_nodes, prep.incident_nodes)
     demand = {(k, c): n for k in range(len(sit.incidents))
               for c, n in prep.incident_demand(k).items()}
     use_cov = sit.coverage if coverage is None else coverage
     names = {u.unit_id: u.name_zh for u in prep.dataset.teams}
     zone_kw: dict[str, Any] = {}
     if use_cov and len(prep.zone_ids) and len(avail):
-        zone_eta = roads.travel_times_s(prep.network, unit_nodes, prep.zone_nodes)
         zone_kw = dict(zone_ids=prep.zone_ids,
-                       eta_zone_s=np.asarray(zone_eta, dtype=float).reshape(
-                           len(avail), len(prep.zone_ids)),
+                       eta_zone_s=travel_s(prep, unit_nodes, prep.zone_nodes),
                        zone_required=tuple(COVERED_CAPABILITIES for _ in prep.zone_ids))
     aid_kw: dict[str, Any] = {}
     if sit.mutual_aid and len(prep.incident_nodes):
-        aid_eta = roads.travel_times_s(prep.network, prep.aid_nodes, prep.incident_nodes)
         aid_kw = dict(aid_unit_ids=tuple(a.id for a in sit.mutual_aid),
                       aid_capability=tuple(a.capability for a in sit.mutual_aid),
-                      aid_eta_s=np.asarray(aid_eta, dtype=float).reshape(
-                          len(sit.mutual_aid), len(prep.incident_nodes)))
+                      aid_eta_s=travel_s(prep, prep.aid_nodes, prep.incident_nodes))
     ids = tuple(prep.unit_ids[i] for i in avail)
     return AssignmentProblem(
         unit_ids=ids,
@@ -505,9 +577,8 @@ def material_problem(prep: Prepared) -> MaterialProblem:
             deadline[p, ii[item]] = dl * 60.0
     dnodes = [prep.depot_nodes[d] for d in depot_ids]
     if points:
-        travel = np.asarray(roads.travel_times_s(prep.network, dnodes, [p[1] for p in points]),
-                            dtype=float).reshape(len(depot_ids), len(points))
-        travel = travel + prep.situation.delivery.loading_min * 60.0
+        travel = travel_s(prep, dnodes, [p[1] for p in points]) + \
+            prep.situation.delivery.loading_min * 60.0
     else:
         travel = np.zeros((len(depot_ids), 0))
     loads = _item_kg(ds, item_ids)
@@ -563,7 +634,7 @@ def delivery_problems(prep: Prepared, shipments) -> list[dict]:
                 if left <= 0:
                     break
         nodes = [prep.depot_nodes[depot_id]] + [points[p][1] for p in pids]
-        tt = np.asarray(roads.travel_times_s(prep.network, nodes, nodes), dtype=float)
+        tt = travel_s(prep, nodes, nodes)
         finite = np.isfinite(tt)
         tt = np.where(finite, tt, 10 * np.nanmax(np.where(finite, tt, 0)) + 1e6)
         problem = RoutingProblem(
@@ -612,11 +683,8 @@ def moveup_problem(prep: Prepared, busy_unit_ids=()) -> MoveUpProblem:
     post_nodes = [prep.base_nodes[b] for b in post_ids]
     pi = {b: k for k, b in enumerate(post_ids)}
     unit_nodes = prep.unit_nodes[idle] if idle else np.zeros(0, dtype=int)
-    travel = np.asarray(roads.travel_times_s(prep.network, unit_nodes, post_nodes),
-                        dtype=float).reshape(len(idle), len(post_ids)) if idle else \
-        np.zeros((0, len(post_ids)))
-    cover = np.asarray(roads.travel_times_s(prep.network, post_nodes, prep.zone_nodes),
-                       dtype=float).reshape(len(post_ids), len(prep.zone_ids))
+    travel = travel_s(prep, unit_nodes, post_nodes)
+    cover = travel_s(prep, post_nodes, prep.zone_nodes)
     mu = prep.situation.moveup
     busy_p = {c: 0.0 for c in CAPABILITIES}
     busy_p.update(mu.busy_probability)

@@ -18,6 +18,7 @@ from command.dispatch.materials import MaterialResult, allocate_materials
 from command.dispatch.moveup import plan_moveup
 from command.dispatch.plan import Plan, plan_from_assignment
 from command.dispatch.routing import solve_routing
+from command.errors import RoadNetworkError
 from command.situation import (Prepared, assignment_problem, delivery_problems,
                                material_problem, moveup_problem)
 
@@ -109,7 +110,7 @@ def deliveries_plan(prep: Prepared, materials: MaterialResult, *,
             nodes = [depot_node] + [_point_node(prep, s["point_id"]) for s in stops]
             path: list[int] = []
             for a, b in zip(nodes, nodes[1:]):
-                leg = roads.shortest_path(prep.network, a, b)
+                leg = _leg(prep, a, b)
                 path.extend(leg if not path else leg[1:])
             routes.append({"vehicle": r.vehicle, "load_kg": r.load, "stops": stops,
                            "return_s": r.return_s,
@@ -119,6 +120,15 @@ def deliveries_plan(prep: Prepared, materials: MaterialResult, *,
                     "unserved": sorted({d["point_ids"][n - 1] for n in res.unserved}),
                     "routes": routes})
     return _clean({"depots": out})
+
+
+def _leg(prep: Prepared, a: int, b: int) -> list[int]:
+    """The road path a -> b, entering a closed zone when the stop lies inside one (as
+    :func:`command.situation.travel_s` times it)."""
+    try:
+        return roads.shortest_path(prep.network, a, b)
+    except RoadNetworkError:
+        return roads.shortest_path(prep.entry_network, a, b)
 
 
 def _point_node(prep: Prepared, point_id: str) -> int:

@@ -263,3 +263,50 @@ def test_empty_value_is_null_and_reported_by_field(tmp_path):
     got = problems_of(err.value)
     assert any(f == "incidents[0].lat" and row == 3 for row, f, _ in got)
     assert any(f == "name" and row == 1 for row, f, _ in got)  # an empty name is not text
+
+
+def test_a_scenario_brings_closures_incidents_and_evacuees(ezhou_network, ezhou_dataset,
+                                                           ezhou_settings):
+    from command.scenarios.consequences import consequences
+    from command.scenarios.library import find_scenario, scenario_dir
+    from command.scenarios.schema import load_scenario
+
+    prep = prepare(*situation_from_dict({"scenario": "chlorine-gedian", "coverage": False}),
+                   ezhou_network, ezhou_dataset, ezhou_settings)
+    scenario = load_scenario(find_scenario("chlorine-gedian",
+                                           scenario_dir(ezhou_settings.resources_dir)))
+    c = consequences(scenario, ezhou_network, ezhou_dataset, settings=ezhou_settings)
+    # the zone's edges are closed in the prepared network
+    assert len(c.closed_edges) > 0 and prep.network.edge_closed[c.closed_edges].all()
+    first = [i for i in c.incidents if i.at_min <= 0]
+    assert [i.type for i in prep.situation.incidents] == [i.type for i in first]
+    assert prep.situation.incidents[0].id == "S1"
+    assert sum(s.persons for s in prep.situation.shelters) == min(
+        c.population, sum(r.capacity_persons for r in c.shelters))
+    plan, _ = assignment_plan(prep, time_limit_s=1.0)
+    assert {a.incident_id for a in plan.assignments} == {i.id for i in prep.situation.incidents}
+
+
+def test_unknown_scenario_is_named(tmp_path, ezhou_network, ezhou_dataset, ezhou_settings):
+    path = write(tmp_path, "scenario: no-such-scenario\n")
+    with pytest.raises(DataError) as err:
+        prepare(*load_situation(path), ezhou_network, ezhou_dataset, ezhou_settings)
+    assert (1, "scenario", "no-such-scenario") in problems_of(err.value)
+
+
+def test_incident_inside_a_closed_area_is_reached_and_others_avoid_it(
+        ezhou_network, ezhou_dataset, ezhou_settings):
+    lat, lon, d = 30.391, 114.887, 0.004
+    ring = [[lon - d, lat - d], [lon + d, lat - d], [lon + d, lat + d], [lon - d, lat + d]]
+    base = {"incidents": [{"id": "IN", "type": "fire", "lat": lat, "lon": lon}],
+            "coverage": False}
+    open_ = assignment_problem(prepare(*situation_from_dict(base), ezhou_network,
+                                       ezhou_dataset, ezhou_settings))
+    closed_prep = prepare(*situation_from_dict({**base, "closures": {"polygons": [ring]}}),
+                          ezhou_network, ezhou_dataset, ezhou_settings)
+    closed = assignment_problem(closed_prep)
+    # the closed network cuts the incident off; responders are let in over the zone's roads
+    assert not np.isfinite(roads.travel_times_s(closed_prep.network, closed_prep.unit_nodes,
+                                                int(closed_prep.incident_nodes[0]))).any()
+    assert np.isfinite(closed.eta_s).all()
+    np.testing.assert_allclose(closed.eta_s, open_.eta_s)
