@@ -1,0 +1,403 @@
+"""Drills (演练推演) for planners: pick a drill or a scenario, define variants (remove a
+station, add units, close a road, move a depot), run the simulator with replications
+in the background with a progress bar, compare the variants side by side, export the
+report.
+
+A drill never touches live data: the simulator runs on copies of the data set and the
+network and writes nothing to the store; every part of the page carries the 演练 banner
+and frame. Callbacks only adapt; views are in :mod:`dashboard.figures_pages`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import dash
+import flask
+from dash import (Input, Output, State, callback, clientside_callback, ctx as dash_ctx,
+                  dcc, html, no_update)
+
+from command.i18n import t
+from command.model import CAPABILITIES
+from dashboard import context
+from dashboard import figures_pages as views
+
+dash.register_page(__name__, path="/drills", name="drills", name_key="nav.drills", order=30)
+
+JOBS_KEY = "PAGES_JOBS_DRILLS"
+MAX_DAYS, MAX_REPLICATIONS = 365, 200
+
+
+class SimulatorMissing(RuntimeError):
+    """command.sim does not offer what the page needs (named in the message)."""
+
+
+# --- the simulator, behind one function -------------------------------------------------
+
+def sources(settings, lang: str) -> list[dict]:
+    """Drill files (data set's ``drills/*.yaml``), scenario files, and plain random
+    arrivals, as dropdown options (value ``drill:PATH``, ``scenario:PATH``, ``rates``)."""
+    import yaml
+
+    from command.scenarios.library import list_scenarios, scenario_dir
+
+    def title(path: Path) -> str:
+        try:
+            name = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("name")
+        except (OSError, yaml.YAMLError):
+            name = None
+        if isinstance(name, dict):
+            return str(name.get(lang) or name.get("zh") or path.stem)
+        return str(name or path.stem)
+
+    drills = sorted((Path(settings.resources_dir) / "drills").glob("*.yaml"))
+    scenarios = list_scenarios(scenario_dir(settings.resources_dir))
+    return ([{"label": t("pages.drill.source_drill", lang, name=title(p)), "value": f"drill:{p}"}
+             for p in drills] +
+            [{"label": t("pages.drill.source_scenario", lang, name=title(p)),
+              "value": f"scenario:{p}"} for p in scenarios] +
+            [{"label": t("pages.drill.source_rates", lang), "value": "rates"}])
+
+
+def run_drill(ctx: context.ScreenContext, spec: dict, progress=None) -> dict:
+    """Run the experiment of ``spec`` (source, days, replications, seed, variants) with
+    :func:`command.sim.run_experiment` and return its ``to_dict()`` plus the HTML and
+    CSV reports. Raises :class:`SimulatorMissing` naming what command.sim lacks."""
+    try:
+        from command import sim
+    except ImportError as exc:  # pragma: no cover - the package exists
+        raise SimulatorMissing(f"command.sim: {exc}") from exc
+    missing = [n for n in ("run_experiment", "Variant", "report_html", "report_csv")
+               if not hasattr(sim, n)]
+    if missing:
+        raise SimulatorMissing("command.sim." + ", command.sim.".join(missing))
+    variants = [sim.Variant(**variant_kwargs(v)) for v in spec["variants"]]
+    kwargs = {}
+    kind, _, path = spec["source"].partition(":")
+    if kind in ("drill", "scenario"):
+        kwargs[kind] = path
+    result = sim.run_experiment(ctx.network, ctx.dataset, ctx.settings, variants=variants,
+                                days=spec["days"], replications=spec["replications"],
+                                seed=spec["seed"], policy="nearest", progress=progress,
+                                **kwargs)
+    return {"result": result.to_dict(), "html": sim.report_html(result),
+            "csv": sim.report_csv(result)}
+
+
+def variant_kwargs(variant: dict) -> dict:
+    """The page's variant (name and a list of changes) as keyword arguments of
+    ``command.sim.Variant``: ``name``, ``remove_bases``, ``add_units`` (base_id,
+    capability, count), ``close_roads``, ``move_depots`` (depot_id, lat, lon)."""
+    out: dict = {"name": variant["name"], "remove_bases": [], "add_units": [],
+                 "close_roads": [], "move_depots": []}
+    for c in variant["changes"]:
+        if c["kind"] == "remove_base":
+            out["remove_bases"].append(c["base_id"])
+        elif c["kind"] == "add_units":
+            out["add_units"].append((c["base_id"], c["capability"], c["count"]))
+        elif c["kind"] == "close_road":
+            out["close_roads"].append(c["road"])
+        elif c["kind"] == "move_depot":
+            out["move_depots"].append((c["depot_id"], c["lat"], c["lon"]))
+    return out
+
+
+# --- layout -------------------------------------------------------------------------------
+
+def _label(key: str, lang: str, control):
+    return html.Label([t(key, lang), control])
+
+
+def layout(lang: str = "zh", **_query):
+    lang = "en" if lang == "en" else "zh"
+    ctx = context.current()
+    ds = ctx.dataset
+    name = (lambda x: x.name_en) if lang == "en" else (lambda x: x.name_zh)
+    opts = sources(ctx.settings, lang)
+    baseline = [{"name": t("pages.drill.baseline", lang), "changes": []}]
+    return html.Div(className="pg-grid pg-drills", children=[
+        dcc.Store(id="drill-lang", data=lang),
+        dcc.Store(id="drill-variants", data=baseline),
+        dcc.Store(id="drill-job"),
+        dcc.Store(id="drill-result"),
+        dcc.Store(id="drill-scale", data=1.0),
+        dcc.Interval(id="drill-tick", interval=700, disabled=True),
+        dcc.Interval(id="drill-scale-tick", interval=2000),
+        dcc.Download(id="drill-download"),
+        html.Div(t("pages.drill.banner", lang), className="drill-banner", id="drill-banner"),
+        html.Aside(className="side drill-form", children=[
+            html.Section(className="card", children=[
+                html.H2(t("pages.drill.setup", lang)),
+                _label("pages.drill.source", lang, dcc.Dropdown(
+                    id="drill-source", options=opts, value=opts[0]["value"], clearable=False,
+                    searchable=False)),
+                html.Div(className="row3", children=[
+                    _label("pages.drill.days", lang, dcc.Input(
+                        id="drill-days", type="number", value=1, min=1, max=MAX_DAYS, className="num")),
+                    _label("pages.drill.replications", lang, dcc.Input(
+                        id="drill-reps", type="number", value=5, min=1, max=MAX_REPLICATIONS,
+                        className="num")),
+                    _label("pages.drill.seed", lang, dcc.Input(
+                        id="drill-seed", type="number", value=1, min=0, className="num")),
+                ]),
+            ]),
+            html.Section(className="card grow", children=[
+                html.H2(t("pages.drill.variants", lang)),
+                html.Div(className="row2", children=[
+                    dcc.Input(id="drill-vname", type="text", className="num",
+                              placeholder=t("pages.drill.variant_name", lang)),
+                    html.Button(t("pages.drill.new_variant", lang), id="drill-new",
+                                className="btn secondary", n_clicks=0),
+                ]),
+                _label("pages.drill.change", lang, dcc.Dropdown(
+                    id="drill-kind", value="remove_base", clearable=False, searchable=False,
+                    options=[{"label": t(f"pages.drill.kind.{k}", lang), "value": k}
+                             for k in views.CHANGE_KINDS])),
+                html.Div(className="row2", children=[
+                    _label("pages.drill.base", lang, dcc.Dropdown(
+                        id="drill-base", options=[{"label": name(b), "value": b.base_id}
+                                                  for b in ds.bases], searchable=False)),
+                    _label("pages.drill.depot", lang, dcc.Dropdown(
+                        id="drill-depot", options=[{"label": name(d), "value": d.depot_id}
+                                                   for d in ds.depots], searchable=False)),
+                ]),
+                html.Div(className="row3", children=[
+                    _label("pages.drill.capability", lang, dcc.Dropdown(
+                        id="drill-cap", value="engine", clearable=False, searchable=False,
+                        options=[{"label": t(f"cap.{c}", lang), "value": c}
+                                 for c in CAPABILITIES])),
+                    _label("pages.drill.count", lang, dcc.Input(
+                        id="drill-count", type="number", value=1, min=1, className="num")),
+                    _label("pages.drill.road", lang, dcc.Input(
+                        id="drill-road", type="text", className="num")),
+                ]),
+                html.Div(className="row2", children=[
+                    _label("screen.lat", lang, dcc.Input(id="drill-lat", type="number",
+                                                         step="any", className="num")),
+                    _label("screen.lon", lang, dcc.Input(id="drill-lon", type="number",
+                                                         step="any", className="num")),
+                ]),
+                html.Button(t("pages.drill.add_change", lang), id="drill-add",
+                            className="btn secondary", n_clicks=0),
+                html.Div(id="drill-form-error", className="summary error"),
+                html.Ol(id="drill-variant-list", className="drill-variants",
+                        children=variant_items(baseline, ds, lang)),
+            ]),
+            html.Section(className="card", children=[
+                html.Button(t("pages.drill.run", lang), id="drill-run", className="btn drill",
+                            n_clicks=0),
+                html.Div(className="progress", children=[html.Div(id="drill-bar",
+                                                                  style={"width": "0%"})]),
+                html.Div(t("pages.drill.idle", lang), id="drill-status", className="summary"),
+                html.Div(className="btn-row", children=[
+                    html.Button(t("pages.drill.export_html", lang), id="drill-html",
+                                className="btn secondary", n_clicks=0, disabled=True),
+                    html.Button(t("pages.drill.export_csv", lang), id="drill-csv",
+                                className="btn secondary", n_clicks=0, disabled=True),
+                ]),
+            ]),
+        ]),
+        html.Div(className="drill-main", children=[
+            html.Section(className="card", children=[
+                html.H2(t("pages.drill.compare", lang)),
+                html.Div(id="drill-compare", className="pg-table-wrap"),
+            ]),
+            html.Div(className="drill-figs", children=[
+                html.Section(className="card", children=[
+                    html.H2(t("pages.drill.distribution", lang)),
+                    dcc.Graph(id="drill-dist", style={"flex": "1 1 auto", "minHeight": 0},
+                              config={"displayModeBar": False}),
+                ]),
+                html.Section(className="card", children=[
+                    html.H2(t("pages.drill.missed_map", lang)),
+                    dcc.Graph(id="drill-map", style={"flex": "1 1 auto", "minHeight": 0},
+                              config={"displayModeBar": False, "scrollZoom": True}),
+                ]),
+            ]),
+        ]),
+    ])
+
+
+# --- plain functions the callbacks adapt --------------------------------------------
+
+def variant_items(variants: list[dict], dataset, lang: str):
+    return [html.Li([html.B(v["name"]), " ", views.variant_summary(v, dataset, lang)])
+            for v in variants]
+
+
+def add_variant(variants: list[dict], name: str | None, lang: str) -> list[dict]:
+    """A new variant (named, or 变体N) at the end; it becomes the one being edited."""
+    name = (name or "").strip() or t("pages.drill.default_name", lang, n=len(variants))
+    if name in {v["name"] for v in variants}:
+        name = f"{name} ({len(variants)})"
+    return variants + [{"name": name, "changes": []}]
+
+
+def add_change(variants: list[dict], change: dict) -> list[dict]:
+    """``change`` added to the last variant (the baseline is never changed: without a
+    variant, a new one is made)."""
+    if len(variants) < 2:
+        raise ValueError("no variant")
+    last = variants[-1]
+    return variants[:-1] + [{**last, "changes": last["changes"] + [change]}]
+
+
+def run_spec(source, days, reps, seed, variants: list[dict], lang: str) -> dict:
+    """The experiment to run, checked; ``ValueError`` with the planner's message."""
+    def whole(value, key, lo, hi):
+        try:
+            v = int(value)
+        except (TypeError, ValueError):
+            raise ValueError(t("pages.drill.bad_input", lang, field=t(key, lang),
+                               value="" if value is None else value)) from None
+        if not lo <= v <= hi:
+            raise ValueError(t("pages.drill.bad_input", lang, field=t(key, lang), value=v))
+        return v
+    if len(variants) < 2:
+        raise ValueError(t("pages.drill.need_variant", lang))
+    return {"source": source or "rates", "days": whole(days, "pages.drill.days", 1, MAX_DAYS),
+            "replications": whole(reps, "pages.drill.replications", 1, MAX_REPLICATIONS),
+            "seed": whole(seed, "pages.drill.seed", 0, 2**31 - 1), "variants": variants}
+
+
+def spec_key(spec: dict) -> str:
+    """The job key of an experiment: the same definition finds the same run."""
+    return "drill:" + hashlib.sha256(json.dumps(spec, sort_keys=True,
+                                                ensure_ascii=False).encode()).hexdigest()[:16]
+
+
+def progress_view(job: views.Job | None, lang: str):
+    """(bar width %, status text, status class, finished?) of a run."""
+    if job is None:
+        return "0%", t("pages.drill.idle", lang), "summary", True
+    if job.state == "running":
+        return (f"{job.progress:.0%}", t("pages.drill.running", lang, done=job.progress),
+                "summary busy", False)
+    if job.state == "error":
+        text = (t("pages.drill.sim_missing", lang, what=str(job.error))
+                if isinstance(job.error, SimulatorMissing) else views.error_text(job.error, lang))
+        return "0%", text, "summary error", True
+    return "100%", None, "summary", True
+
+
+def compare_table(comparison: dict, lang: str):
+    rows = views.comparison_rows(comparison, lang)
+    head = html.Tr([html.Th(t("pages.drill.kpi", lang))] +
+                   [html.Th(name) for name in comparison["variants"]])
+    body = []
+    for r in rows:
+        cells = [html.Td(f"{r['kpi']}" + (f"（{r['unit']}）" if r["unit"] else ""))]
+        for k, c in enumerate(r["cells"]):
+            ci = c.get("ci95")
+            cells.append(html.Td(className="n best" if k == r["best"] else "n", children=[
+                "—" if c["mean"] is None else f"{c['mean']:,.2f}",
+                html.Span(f" [{ci[0]:,.2f}, {ci[1]:,.2f}]", className="ci") if ci else None]))
+        body.append(html.Tr(cells))
+    return html.Table(className="rec pg-table", id="drill-compare-rows",
+                      children=[html.Thead(head), html.Tbody(body)])
+
+
+# --- callbacks -------------------------------------------------------------------------
+
+@callback(Output("drill-variants", "data"), Output("drill-form-error", "children"),
+          Input("drill-new", "n_clicks"), Input("drill-add", "n_clicks"),
+          State("drill-variants", "data"), State("drill-vname", "value"),
+          State("drill-kind", "value"), State("drill-base", "value"), State("drill-depot", "value"),
+          State("drill-cap", "value"), State("drill-count", "value"), State("drill-road", "value"),
+          State("drill-lat", "value"), State("drill-lon", "value"), State("drill-lang", "data"),
+          prevent_initial_call=True)
+def _on_edit(_new, _add, variants, vname, kind, base, depot, cap, count, road, lat, lon, lang):
+    if dash_ctx.triggered_id == "drill-new":
+        return add_variant(variants, vname, lang), ""
+    try:
+        change = views.parse_change(kind, {"base_id": base, "depot_id": depot, "capability": cap,
+                                           "count": count, "road": road, "lat": lat, "lon": lon},
+                                    context.current().dataset, lang)
+    except ValueError as exc:
+        return no_update, str(exc)
+    if len(variants) < 2:
+        variants = add_variant(variants, vname, lang)
+    return add_change(variants, change), ""
+
+
+@callback(Output("drill-variant-list", "children"), Input("drill-variants", "data"),
+          State("drill-lang", "data"), prevent_initial_call=True)
+def _on_variants(variants, lang):
+    return variant_items(variants, context.current().dataset, lang)
+
+
+@callback(Output("drill-job", "data"), Output("drill-tick", "disabled"),
+          Output("drill-status", "children", allow_duplicate=True),
+          Output("drill-status", "className", allow_duplicate=True),
+          Input("drill-run", "n_clicks"),
+          State("drill-source", "value"), State("drill-days", "value"), State("drill-reps", "value"),
+          State("drill-seed", "value"), State("drill-variants", "data"), State("drill-lang", "data"),
+          prevent_initial_call=True)
+def _on_run(_n, source, days, reps, seed, variants, lang):
+    try:
+        spec = run_spec(source, days, reps, seed, variants, lang)
+    except ValueError as exc:
+        return no_update, True, str(exc), "summary error"
+    key = spec_key(spec)
+    views.jobs_of(flask.current_app.config, JOBS_KEY).start(
+        key, run_drill, context.current(), spec, with_progress=True)
+    return key, False, t("pages.drill.running", lang, done=0.0), "summary busy"
+
+
+@callback(Output("drill-bar", "style"), Output("drill-status", "children"),
+          Output("drill-status", "className"), Output("drill-tick", "disabled", allow_duplicate=True),
+          Output("drill-result", "data"),
+          Input("drill-tick", "n_intervals"), State("drill-job", "data"), State("drill-lang", "data"),
+          prevent_initial_call=True)
+def _on_progress(_n, key, lang):
+    job = views.jobs_of(flask.current_app.config, JOBS_KEY).get(key) if key else None
+    width, text, cls, finished = progress_view(job, lang)
+    if job is not None and job.state == "done":
+        result = job.result["result"]
+        text = t("pages.drill.done", lang, variants=len(result.get("variants", [])),
+                 replications=result.get("replications", 0),
+                 seconds=(job.finished or 0) - job.started)
+        return {"width": width}, text, cls, True, {"key": key}
+    return {"width": width}, text, cls, finished, no_update
+
+
+clientside_callback(views.SCALE_JS, Output("drill-scale", "data"),
+                    Input("drill-scale-tick", "n_intervals"), State("drill-scale", "data"))
+
+
+@callback(Output("drill-compare", "children"), Output("drill-dist", "figure"),
+          Output("drill-map", "figure"), Output("drill-html", "disabled"),
+          Output("drill-csv", "disabled"),
+          Input("drill-result", "data"), Input("drill-scale", "data"), State("drill-lang", "data"))
+def _on_result(ref, scale, lang):
+    ctx = context.current()
+    job = views.jobs_of(flask.current_app.config, JOBS_KEY).get(ref["key"]) if ref else None
+    comparison = (views.comparison_of(job.result["result"]) if job and job.state == "done"
+                  else {"variants": [], "kpis": [], "response_min": {}, "missed": {}})
+    lat, lon = ctx.road_lines
+    scale = float(scale or 1.0)
+    return (compare_table(comparison, lang) if comparison["variants"] else None,
+            views.response_figure(comparison, lang, scale=scale),
+            views.missed_map(road_lat=lat, road_lon=lon, bbox=ctx.bbox, comparison=comparison,
+                             lang=lang, scale=scale),
+            not comparison["variants"], not comparison["variants"])
+
+
+@callback(Output("drill-download", "data"), Input("drill-html", "n_clicks"),
+          Input("drill-csv", "n_clicks"), State("drill-result", "data"), prevent_initial_call=True)
+def _on_export(_h, _c, ref):
+    job = views.jobs_of(flask.current_app.config, JOBS_KEY).get(ref["key"]) if ref else None
+    if job is None or job.state != "done":
+        return no_update
+    if dash_ctx.triggered_id == "drill-html":
+        return export(job.result, "html")
+    return export(job.result, "csv")
+
+
+def export(run: dict, kind: str) -> dict:
+    """The download of a finished run: its HTML report or its CSV, named as a drill."""
+    if kind == "html":
+        return {"content": run["html"], "filename": "drill-report.html", "type": "text/html"}
+    return {"content": run["csv"], "filename": "drill-report.csv", "type": "text/csv"}

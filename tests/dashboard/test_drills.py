@@ -1,0 +1,150 @@
+"""The drills page's plain functions and views, without a browser."""
+
+from __future__ import annotations
+
+import sys
+import time
+
+import pytest
+
+from command import sim
+from command.i18n import t
+from dashboard import figures_pages as views
+from dashboard.context import ScreenContext
+
+SIM_READY = all(hasattr(sim, n) for n in ("run_experiment", "Variant", "report_html",
+                                          "report_csv"))
+
+
+@pytest.fixture
+def ctx(ezhou_store, ezhou_network, ezhou_dataset):
+    settings, engine = ezhou_store
+    return ScreenContext(settings=settings, network=ezhou_network, dataset=ezhou_dataset,
+                         engine=engine)
+
+
+@pytest.fixture
+def page(ctx):
+    from dashboard.app import create_app
+
+    app = create_app(ctx.settings, ctx=ctx)
+    page = next(m for name, m in sys.modules.items() if name.endswith("pages.drills"))
+    page.app = app
+    return page
+
+
+# A comparison a reader can check by eye: the variant without station B01 is slower.
+RESULT = {
+    "replications": 3, "days": 1, "seed": 7, "standards_min": {"fire": 5.0, "ems": 12.0},
+    "variants": [
+        {"name": "现状", "kpis": {"share_within_standard": {"mean": 0.8, "ci95": [0.7, 0.9]},
+                                 "response_mean_min": {"mean": 6.0, "ci95": [5.5, 6.5]}},
+         "response_min": [4.0, 5.0, 6.0, 9.0],
+         "missed": [{"lat": 30.39, "lon": 114.89, "count": 2}]},
+        {"name": "撤除B01", "kpis": {"share_within_standard": {"mean": 0.6, "ci95": [0.5, 0.7]},
+                                   "response_mean_min": {"mean": 8.0, "ci95": [7.0, 9.0]}},
+         "response_min": [5.0, 7.0, 9.0, 13.0],
+         "missed": [{"lat": 30.39, "lon": 114.89, "count": 4},
+                    {"lat": 30.52, "lon": 114.64, "count": 1}]},
+    ],
+}
+
+
+def test_variants_are_built_from_checked_changes(page, ezhou_dataset):
+    base = ezhou_dataset.bases[0]
+    variants = [{"name": "现状", "changes": []}]
+    with pytest.raises(ValueError):
+        page.add_change(variants, {"kind": "close_road", "road": "G316"})  # never the baseline
+    variants = page.add_variant(variants, "", "zh")
+    assert variants[-1] == {"name": "变体1", "changes": []}
+    change = views.parse_change("remove_base", {"base_id": base.base_id}, ezhou_dataset, "zh")
+    variants = page.add_change(variants, change)
+    variants = page.add_change(variants, views.parse_change(
+        "add_units", {"base_id": base.base_id, "capability": "ambulance", "count": "2"},
+        ezhou_dataset, "zh"))
+    assert variants[1]["changes"][1] == {"kind": "add_units", "base_id": base.base_id,
+                                         "capability": "ambulance", "count": 2}
+    text = views.variant_summary(variants[1], ezhou_dataset, "zh")
+    assert text == f"撤除 {base.name_zh}；{base.name_zh} 增加 2 个救护车"
+    assert views.variant_summary(variants[0], ezhou_dataset, "en") == "(no change)"
+    assert page.variant_kwargs(variants[1]) == {
+        "name": "变体1", "remove_bases": [base.base_id],
+        "add_units": [(base.base_id, "ambulance", 2)], "close_roads": [], "move_depots": []}
+
+
+@pytest.mark.parametrize("kind, fields, field", [
+    ("remove_base", {"base_id": "NOPE"}, "驻地"),
+    ("add_units", {"base_id": "F01", "capability": "engine", "count": 0}, "数量"),
+    ("add_units", {"base_id": "F01", "capability": "tank", "count": 1}, "力量类型"),
+    ("close_road", {"road": "  "}, "道路名称或编号"),
+    ("move_depot", {"depot_id": "D01", "lat": 35.0, "lon": 114.9}, "纬度"),
+    ("move_depot", {"depot_id": "D99", "lat": 30.4, "lon": 114.9}, "储备库"),
+])
+def test_a_bad_change_names_the_field_and_value(kind, fields, field, ezhou_dataset):
+    with pytest.raises(ValueError) as err:
+        views.parse_change(kind, fields, ezhou_dataset, "zh")
+    assert str(err.value).startswith(f"{field}无效")
+
+
+def test_run_spec_checks_numbers_and_needs_a_variant(page):
+    two = [{"name": "a", "changes": []}, {"name": "b", "changes": []}]
+    spec = page.run_spec("rates", "2", 3, 0, two, "en")
+    assert (spec["days"], spec["replications"], spec["seed"]) == (2, 3, 0)
+    assert page.spec_key(spec) == page.spec_key(dict(spec)) != page.spec_key({**spec, "seed": 1})
+    with pytest.raises(ValueError, match="Add at least one variant"):
+        page.run_spec("rates", 1, 1, 0, two[:1], "en")
+    with pytest.raises(ValueError, match="Invalid Replications: 0"):
+        page.run_spec("rates", 1, 0, 0, two, "en")
+
+
+def test_comparison_table_and_figures_carry_the_results_values(ctx, page):
+    comparison = views.comparison_of(RESULT)
+    assert comparison["variants"] == ["现状", "撤除B01"]
+    rows = views.comparison_rows(comparison, "zh")
+    assert [r["kpi"] for r in rows] == [t("pages.drill.kpi.share_within_standard", "zh"),
+                                        t("pages.drill.kpi.response_mean_min", "zh")]
+    assert rows[0]["best"] == 0 and rows[1]["best"] == 0  # higher share, lower time
+    assert rows[1]["cells"][1] == {"mean": 8.0, "ci95": [7.0, 9.0]}
+    fig = views.response_figure(comparison, "zh")
+    assert [list(b.x) for b in fig.data] == [[4.0, 5.0, 6.0, 9.0], [5.0, 7.0, 9.0, 13.0]]
+    assert sorted(s.x0 for s in fig.layout.shapes) == [5.0, 12.0]
+    lat, lon = ctx.road_lines
+    m = views.missed_map(road_lat=lat, road_lon=lon, bbox=ctx.bbox, comparison=comparison,
+                         lang="zh")
+    last = m.data[-1]
+    assert last.name == "撤除B01" and list(last.marker.size) == [4, 1]
+    table = page.compare_table(comparison, "en")
+    assert [th.children for th in table.children[0].children.children] == \
+        ["Indicator", "现状", "撤除B01"]
+
+
+def test_progress_and_a_missing_simulator_are_told(ctx, page, ezhou_dataset):
+    jobs = views.Jobs()
+    variants = page.add_change(page.add_variant([{"name": "现状", "changes": []}], "", "zh"),
+                               {"kind": "remove_base", "base_id": ezhou_dataset.bases[0].base_id})
+    spec = page.run_spec("rates", 1, 2, 1, variants, "zh")
+    job = jobs.start(page.spec_key(spec), page.run_drill, ctx, spec, with_progress=True)
+    deadline = time.monotonic() + 120
+    while job.state == "running" and time.monotonic() < deadline:
+        width, text, cls, done = page.progress_view(job, "zh")
+        assert cls == "summary busy" and not done
+        time.sleep(0.2)
+    width, text, cls, done = page.progress_view(job, "zh")
+    if SIM_READY:
+        assert job.state == "done", job.error
+        assert width == "100%" and done
+        assert set(job.result) == {"result", "html", "csv"}
+        assert page.export(job.result, "csv")["filename"] == "drill-report.csv"
+    else:
+        assert cls == "summary error" and text.startswith("模拟器尚未就绪")
+        assert "run_experiment" in text
+    assert page.progress_view(None, "en")[1] == t("pages.drill.idle", "en")
+
+
+def test_the_page_says_it_is_a_drill_in_both_languages(ctx, page):
+    for lang in ("zh", "en"):
+        with page.app.server.test_request_context():
+            layout = page.layout(lang)
+        banner = next(c for c in layout.children if getattr(c, "id", None) == "drill-banner")
+        assert "演练" in banner.children and "DRILL" in banner.children
+        assert banner.children == t("pages.drill.banner", lang)
