@@ -461,7 +461,8 @@ def response_figure(comparison: Mapping, lang: str, *, scale: float = 1.0) -> go
         margin={"l": 10 * scale, "r": 10 * scale, "t": 10 * scale, "b": 40 * scale},
         xaxis={"title": {"text": t("pages.drill.minutes", lang)}, "gridcolor": "#1f3b5c",
                "rangemode": "tozero"},
-        yaxis={"automargin": True, "autorange": "reversed"})
+        yaxis={"automargin": True, "autorange": "reversed",
+               "visible": bool(comparison["variants"])})
     return fig
 
 
