@@ -70,7 +70,7 @@ def test_two_variants_run_and_compare(server, browser, tmp_path):
         assert page.locator("#drill-html").is_enabled()
     for width, height in ((1920, 1080), (3840, 2160)):
         page.set_viewport_size({"width": width, "height": height})
-        page.wait_for_timeout(2500)
+        page.wait_for_timeout(4500)
         shot = tmp_path / f"drills-{width}.png"
         page.screenshot(path=str(shot))
         dims = fits(page)

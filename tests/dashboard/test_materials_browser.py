@@ -122,7 +122,7 @@ def test_plan_of_an_incident_created_in_the_store(server, browser, tmp_path):
     page.wait_for_timeout(800)
     for width, height in ((1920, 1080), (3840, 2160)):
         page.set_viewport_size({"width": width, "height": height})
-        page.wait_for_timeout(2500)  # the wall's scale is read every 1.5 s
+        page.wait_for_timeout(4500)  # the wall's scale is read every 1.5 s
         shot = tmp_path / f"materials-{width}.png"
         page.screenshot(path=str(shot))
         dims = fits(page)
