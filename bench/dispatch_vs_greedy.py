@@ -12,7 +12,8 @@ packages; the whole default fleet available at its bases. The generator knows no
 either method. Both methods solve the same :class:`AssignmentProblem` built by
 :func:`command.situation.assignment_problem` (road ETAs, town-zone coverage as the
 second objective unless ``--no-coverage``); the optimiser is ``assign`` with the time
-limit from settings, exactly as the command screen calls it. ``--full-only`` drops the
+limit from settings, exactly as the command screen calls it (with its default
+full-complement guard: a plan never has a later full complement than greedy's). ``--full-only`` drops the
 first-arrival term and coverage, so the optimiser minimises the compared figure alone:
 the ceiling of what any assignment can gain over greedy on these surges.
 

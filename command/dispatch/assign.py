@@ -132,6 +132,12 @@ class AssignmentProblem:
         Relative weights of the two arrival terms in the objective (default 1 and 1;
         0 drops a term, e.g. ``first_arrival_weight=0`` to optimise the full complement
         alone).
+    full_complement_guard : bool
+        Never return a plan whose priority-weighted full-complement arrival is later than
+        that of greedy nearest-available dispatch (default True): the optimum of the
+        objective can trade a later full complement for an earlier first unit; with the
+        guard such a plan is replaced by the best plan found that keeps the full
+        complement no later than greedy's (its status is then FEASIBLE).
     """
 
     unit_ids: tuple[str, ...]
@@ -153,6 +159,7 @@ class AssignmentProblem:
     unserved_s: float | None = None
     first_arrival_weight: int = 1
     full_complement_weight: int = 1
+    full_complement_guard: bool = True
 
 
 @dataclass(frozen=True)
@@ -386,6 +393,25 @@ def validate_problem(problem: AssignmentProblem) -> None:
 
 # --------------------------------------------------------------------------- results
 
+#: Seconds of weighted full-complement arrival the guard tolerates (float noise).
+_GUARD_TOL_S = 1e-6
+
+
+def _guarded(prep: core.Prepared, candidates, g_full: float, deadline: float
+             ) -> tuple[np.ndarray, core.Score, str]:
+    """The best plan among ``candidates`` (name, plan) whose full-complement term is no
+    later than greedy's ``g_full``; greedy's own plan always qualifies."""
+    best = None
+    for name, sol in candidates:
+        sol, score = core.polish(prep, sol, core.evaluate(prep, sol), deadline - 0.02)
+        if score.full_s > g_full + _GUARD_TOL_S:
+            continue
+        if best is None or score.key() < best[1].key():
+            best = (sol, score, name)
+    assert best is not None  # the greedy plan qualifies
+    return best
+
+
 def _result(prep: core.Prepared, to_inc: np.ndarray, score: core.Score, *, status: str,
             method: str, bound: float | None, t0: float, seed: int) -> AssignmentResult:
     p = prep.problem
@@ -498,13 +524,19 @@ def assign(problem: AssignmentProblem, *, time_limit_s: float, method: str = "au
 
     reserve = min(_RESERVE_S, 0.2 * float(time_limit_s))
 
+    lb = core.lower_bound(prep)
+    g_sol = core.greedy(prep)
+    g_full = core.evaluate(prep, g_sol).full_s
+    candidates: list[tuple[str, np.ndarray]] = [("greedy", g_sol)]
+
     def done(to_inc, score, status, used, bound):
         to_inc, score = core.polish(prep, to_inc, score, deadline - 0.02)
+        if problem.full_complement_guard and score.full_s > g_full + _GUARD_TOL_S:
+            to_inc, score, used = _guarded(prep, candidates, g_full, deadline)
+            status = "FEASIBLE"
         return _result(prep, to_inc, score, status=status, method=used, bound=bound, t0=t0,
                        seed=seed)
 
-    lb = core.lower_bound(prep)
-    g_sol = core.greedy(prep)
     if method == "greedy":
         return done(g_sol, core.evaluate(prep, g_sol), "FEASIBLE", "greedy", lb)
     groups = make_groups(prep)
@@ -514,6 +546,7 @@ def assign(problem: AssignmentProblem, *, time_limit_s: float, method: str = "au
     ls_deadline = t0 + 0.25 * float(time_limit_s)
     found = [("flow", core.local_search(prep, f_sol, ls_deadline)),
              ("greedy", core.local_search(prep, g_sol, ls_deadline))]
+    candidates.extend(found)
     scored = [(core.evaluate(prep, sol).key(), j, name, sol)
               for j, (name, sol) in enumerate(found)]
     _, _, best_method, best = min(scored, key=lambda r: (r[0], r[1]))
@@ -536,4 +569,5 @@ def assign(problem: AssignmentProblem, *, time_limit_s: float, method: str = "au
     # The model rounds ETAs down; on the exact ETAs the warm start can still be better.
     if c_score.key() <= best_score.key():
         best, best_score = out.to_inc, c_score
+    candidates.append(("cpsat", out.to_inc))
     return done(best, best_score, out.status, "cpsat", bound)

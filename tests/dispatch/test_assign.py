@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import itertools
 
+import dataclasses
+
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -154,10 +156,11 @@ def test_unreachable_units_are_never_sent_and_the_shortfall_says_so():
         assert s.reason_zh == "没有能到达的救护车；无可用的增援选项"
 
 
-def _coverage_problem(e2_eta_s: float) -> AssignmentProblem:
+def _coverage_problem(e2_eta_s: float, guard: bool = False) -> AssignmentProblem:
     # E1 is the only engine within 300 s of zone Z1; Z2 is out of everyone's reach, so
-    # it does not count. One priority-4 incident (w 1) needs one engine.
-    return AssignmentProblem(
+    # it does not count. One priority-4 incident (w 1) needs one engine. Without the
+    # full-complement guard, coverage may delay the arrival (a trade-off at the penalty).
+    return AssignmentProblem(full_complement_guard=guard,
         unit_ids=("E1", "E2"), unit_capability=("engine", "engine"),
         incident_ids=("I1",), incident_priority=(4,), demand={(0, "engine"): 1},
         eta_s=np.array([[100.0], [e2_eta_s]]),
@@ -177,6 +180,17 @@ def test_coverage_keeps_a_zone_covered_when_it_costs_less_than_the_penalty():
     g = greedy_assign(_coverage_problem(120.0))
     assert plan(g) == {"E1": "I1"} and g.objective_s == 260.0
     assert g.uncovered == (("Z1", "engine"),) and g.coverage_s == 60.0
+
+
+def test_guard_keeps_the_full_complement_no_later_than_greedy():
+    # The same trade-off with the guard (the default): sending E2 would make the full
+    # complement 20 s later than greedy's E1, so E1 goes and Z1 stays uncovered.
+    r = assign(_coverage_problem(120.0, guard=True), time_limit_s=5.0)
+    g = greedy_assign(_coverage_problem(120.0, guard=True))
+    assert plan(r) == {"E1": "I1"} and r.full_complement_s == g.full_complement_s == 100.0
+    assert r.status == "FEASIBLE"  # the unguarded optimum (E2, 240) was set aside
+    assert r.uncovered == (("Z1", "engine"),)
+    assert AssignmentProblem.__dataclass_fields__["full_complement_guard"].default is True
 
 
 def test_coverage_gives_way_when_it_costs_more_than_the_penalty():
@@ -451,9 +465,16 @@ def test_random_float_instances_beat_or_match_greedy(seed):
     p = AssignmentProblem(unit_ids=tuple(f"U{u}" for u in range(n)), unit_capability=caps,
                           incident_ids=tuple(f"I{i}" for i in range(m)),
                           incident_priority=tuple(int(x) for x in rng.integers(1, 5, m)),
-                          demand=demand, eta_s=eta)
+                          demand=demand, eta_s=eta, full_complement_guard=False)
     r, g = assign(p, time_limit_s=5.0, workers=1), greedy_assign(p)
     check_plan(p, r)
     assert r.served_weight >= g.served_weight
     assert r.objective_s <= g.objective_s + 1e-9
     assert r.status == "OPTIMAL"
+    # with the guard the plan never has a later full complement than greedy
+    guarded = assign(dataclasses.replace(p, full_complement_guard=True), time_limit_s=5.0,
+                     workers=1)
+    check_plan(p, guarded)
+    assert guarded.full_complement_s <= g.full_complement_s + 1e-6
+    assert guarded.objective_s <= g.objective_s + 1e-9
+    assert (guarded.status == "OPTIMAL") == (r.full_complement_s <= g.full_complement_s + 1e-6)
