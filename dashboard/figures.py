@@ -16,7 +16,9 @@ import plotly.graph_objects as go
 
 from command.i18n import t
 
-__all__ = ["THEME", "PointLayer", "Route", "map_figure", "click_grid"]
+__all__ = ["THEME", "PointLayer", "Route", "map_figure", "click_grid", "STATUS_COLORS",
+           "PRIORITY_COLORS", "GRADE_COLORS", "TYPE_SYMBOLS", "LIVE_SLOTS", "live_map_figure",
+           "live_slot_index", "live_traces"]
 
 #: Video-wall dark theme; risk grades use the national colours.
 THEME = {
@@ -143,3 +145,168 @@ def map_figure(
         clickmode="event", dragmode="pan", uirevision="map", hovermode="closest",
     )
     return fig
+
+
+# --- the live command screen ---------------------------------------------------------------
+
+#: Colours of unit statuses on the map and the board.
+STATUS_COLORS = {
+    "available": "#43a047", "dispatched": THEME["yellow"], "en_route": THEME["route"],
+    "on_scene": THEME["red"], "returning": "#ab47bc", "out_of_service": "#78909c",
+}
+#: Priority 1 (highest) .. 4 in the national risk colours 红 橙 黄 蓝.
+PRIORITY_COLORS = {1: THEME["red"], 2: THEME["orange"], 3: THEME["yellow"], 4: THEME["blue"]}
+GRADE_COLORS = {"red": THEME["red"], "orange": THEME["orange"], "yellow": THEME["yellow"],
+                "blue": THEME["blue"]}
+#: Marker symbol by incident type (family), so type reads without a legend entry each.
+TYPE_SYMBOLS = {
+    "fire": "star", "highrise_fire": "star", "industrial_fire": "star",
+    "hazmat_leak": "hexagram", "gas_leak": "hexagram", "traffic_accident": "diamond-wide",
+    "medical": "cross", "mass_casualty": "cross", "flood": "circle", "water_rescue": "circle",
+    "collapse": "square", "mine_accident": "square", "power_outage": "bowtie",
+    "crowd": "triangle-up", "aviation": "triangle-down",
+}
+
+#: The dynamic traces of the live map, in their fixed order after the static layers, so
+#: an update patches them by index and never resends the roads.
+LIVE_SLOTS: tuple[str, ...] = (
+    ("zones.blue", "zones.yellow", "zones.orange", "zones.red", "closed", "routes")
+    + tuple(f"units.{s}" for s in STATUS_COLORS)
+    + tuple(f"incidents.{p}" for p in (4, 3, 2, 1))
+    + ("selected", "picked")
+)
+
+
+def _slot_trace(slot: str, lang: str) -> go.Scatter | go.Scattergl:
+    kind, _, arg = slot.partition(".")
+    if kind == "zones":
+        return go.Scatter(x=[], y=[], mode="lines", fill="toself", hoverinfo="text",
+                          name=t("dashboard.layer.zones", lang), showlegend=arg == "red",
+                          legendgroup="zones", fillcolor=_rgba(GRADE_COLORS[arg], 0.28),
+                          line={"color": GRADE_COLORS[arg], "width": 2})
+    if kind == "closed":
+        return go.Scattergl(x=[], y=[], mode="lines", name=t("dashboard.layer.closed", lang),
+                            line={"color": "#ff5252", "width": 4, "dash": "dot"},
+                            hoverinfo="skip")
+    if kind == "routes":
+        return go.Scattergl(x=[], y=[], mode="lines", name=t("layer.routes", lang),
+                            line={"color": THEME["route"], "width": 4}, hoverinfo="skip")
+    if kind == "units":
+        return go.Scattergl(x=[], y=[], mode="markers", hoverinfo="text",
+                            name=t("dashboard.layer.units", lang, status=t(f"status.{arg}", lang)),
+                            visible="legendonly" if arg == "available" else True,
+                            marker={"color": STATUS_COLORS[arg], "size": 13, "symbol": "circle",
+                                    "line": {"width": 1.5, "color": THEME["bg"]}})
+    if kind == "incidents":
+        p = int(arg)
+        return go.Scattergl(x=[], y=[], mode="markers", hoverinfo="text",
+                            name=t("dashboard.layer.priority", lang, p=p),
+                            marker={"color": PRIORITY_COLORS[p], "size": 26, "symbol": "star",
+                                    "line": {"width": 2, "color": "#ffffff"}})
+    if kind == "selected":
+        return go.Scattergl(x=[], y=[], mode="markers", hoverinfo="skip",
+                            name=t("dashboard.layer.selected", lang), showlegend=False,
+                            marker={"color": "rgba(0,0,0,0)", "size": 46, "symbol": "circle",
+                                    "line": {"width": 4, "color": THEME["route"]}})
+    return go.Scattergl(x=[], y=[], mode="markers", name=t("layer.picked", lang),
+                        showlegend=False, hoverinfo="skip",
+                        marker={"color": THEME["yellow"], "size": 20, "symbol": "x"})
+
+
+def _rgba(hex_color: str, alpha: float) -> str:
+    r, g, b = (int(hex_color[i:i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({r},{g},{b},{alpha})"
+
+
+def live_map_figure(*, road_lat: np.ndarray, road_lon: np.ndarray, bbox: Sequence[float],
+                    layers: Sequence[PointLayer], lang: str = "zh") -> go.Figure:
+    """The live map: roads (as float32, half the bytes of float64 and still finer than a
+    metre), the static layers, then empty :data:`LIVE_SLOTS` that updates fill.
+
+    The index of slot ``k`` is ``live_slot_index(fig)[k]``.
+    """
+    fig = map_figure(road_lat=np.asarray(road_lat, dtype=np.float32),
+                     road_lon=np.asarray(road_lon, dtype=np.float32),
+                     bbox=bbox, layers=layers, lang=lang)
+    for slot in LIVE_SLOTS:
+        fig.add_trace(_slot_trace(slot, lang))
+    fig.update_layout(legend={"font": {"size": 18}}, font={"size": 18})
+    return fig
+
+
+def live_slot_index(n_static: int) -> dict[str, int]:
+    """Trace index of each live slot when ``n_static`` traces come before them."""
+    return {slot: n_static + k for k, slot in enumerate(LIVE_SLOTS)}
+
+
+def _lines(paths: Sequence[Sequence[tuple[float, float]]]) -> tuple[list, list]:
+    """(x, y) lists of many polylines with None separators; points are (lat, lon)."""
+    xs: list = []
+    ys: list = []
+    for path in paths:
+        if not path:
+            continue
+        xs += [round(p[1], 6) for p in path] + [None]
+        ys += [round(p[0], 6) for p in path] + [None]
+    return xs, ys
+
+
+def _rings(geometry: dict) -> list[list]:
+    if geometry.get("type") == "Polygon":
+        return [geometry["coordinates"][0]]
+    if geometry.get("type") == "MultiPolygon":
+        return [poly[0] for poly in geometry["coordinates"]]
+    return []
+
+
+def live_traces(*, incidents: Sequence[dict], units: Sequence[dict],
+                routes: Sequence[Sequence[tuple[float, float]]] = (),
+                closed: tuple[Sequence[float], Sequence[float]] | None = None,
+                zones: dict | None = None, selected: tuple[float, float] | None = None,
+                ) -> dict[str, dict]:
+    """The data of every live slot but ``picked``: slot -> ``{"x", "y", "text"}``.
+
+    Parameters
+    ----------
+    incidents : dicts with ``lat``, ``lon``, ``priority`` (1-4), ``type`` and ``label``.
+    units : dicts with ``lat``, ``lon``, ``status`` and ``label``.
+    routes : polylines of (lat, lon) points.
+    closed : (lats, lons) of closed roads with NaN separators, or None.
+    zones : a GeoJSON FeatureCollection whose features carry ``grade`` and ``label``.
+    selected : (lat, lon) of the incident the plan panel shows.
+    """
+    out: dict[str, dict] = {}
+    by_grade: dict[str, list] = {g: [] for g in GRADE_COLORS}
+    labels: dict[str, list] = {g: [] for g in GRADE_COLORS}
+    for f in (zones or {}).get("features", []):
+        grade = f["properties"].get("grade")
+        if grade in by_grade:
+            for ring in _rings(f["geometry"]):
+                by_grade[grade].append([(c[1], c[0]) for c in ring])
+                labels[grade] += [f["properties"].get("label", "")] * (len(ring) + 1)
+    for g in GRADE_COLORS:
+        x, y = _lines(by_grade[g])
+        out[f"zones.{g}"] = {"x": x, "y": y, "text": labels[g]}
+    if closed is not None and len(closed[0]):
+        lat = np.asarray(closed[0], dtype=float)
+        lon = np.asarray(closed[1], dtype=float)
+        out["closed"] = {"x": [None if math.isnan(v) else round(v, 6) for v in lon.tolist()],
+                         "y": [None if math.isnan(v) else round(v, 6) for v in lat.tolist()],
+                         "text": []}
+    else:
+        out["closed"] = {"x": [], "y": [], "text": []}
+    x, y = _lines(routes)
+    out["routes"] = {"x": x, "y": y, "text": []}
+    for status in STATUS_COLORS:
+        us = [u for u in units if u["status"] == status]
+        out[f"units.{status}"] = {"x": [u["lon"] for u in us], "y": [u["lat"] for u in us],
+                                  "text": [u["label"] for u in us]}
+    for p in (4, 3, 2, 1):
+        inc = [i for i in incidents if i["priority"] == p]
+        out[f"incidents.{p}"] = {
+            "x": [i["lon"] for i in inc], "y": [i["lat"] for i in inc],
+            "text": [i["label"] for i in inc],
+            "symbol": [TYPE_SYMBOLS.get(i["type"], "star") for i in inc]}
+    out["selected"] = ({"x": [selected[1]], "y": [selected[0]], "text": []} if selected
+                       else {"x": [], "y": [], "text": []})
+    return out

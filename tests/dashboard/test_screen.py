@@ -1,13 +1,16 @@
-"""The command screen's plain functions, without a browser."""
+"""The command screen's plain functions, without a browser, on the real Ezhou data."""
 
 from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
 
 import numpy as np
 import pytest
 
-from command import store
+from command import service, store
 from command.i18n import t
 from dashboard.context import ScreenContext, lang_from_search
+from dashboard.figures import LIVE_SLOTS
 
 
 @pytest.fixture
@@ -34,14 +37,17 @@ def test_base_figure_has_one_road_trace_and_fixed_slots(ctx, screen):
     assert roads_trace.name == "道路"
     lat = np.asarray(roads_trace.y, dtype=float)
     assert np.isnan(lat).sum() >= ctx.network.n_edges // 2  # one NaN between segments
-    assert fig.data[screen._T_ROUTES].name == t("layer.routes", "zh")
-    assert fig.data[screen._T_PICKED].name == t("layer.picked", "zh")
-    assert fig.data[screen._T_INCIDENT].name == t("layer.incident", "zh")
+    assert len(fig.data) == 2 + len(screen.LAYER_KEYS) + len(LIVE_SLOTS)
+    assert fig.data[screen.SLOTS["routes"]].name == t("layer.routes", "zh")
+    assert fig.data[screen.SLOTS["closed"]].name == "封闭道路"
+    assert fig.data[screen.SLOTS["incidents.1"]].name == "1级事件"
+    assert fig.data[screen.SLOTS["units.on_scene"]].name == "力量：到场"
     names = [d.name for d in fig.data]
     for key in screen.LAYER_KEYS:
         assert t(key, "zh") in names
     en = screen.base_figure(ctx, "en")
     assert en.data[1].name == "Roads"
+    assert en.data[screen.SLOTS["incidents.2"]].name == "Priority 2 incidents"
 
 
 def test_click_gives_rounded_coordinates(screen):
@@ -51,19 +57,25 @@ def test_click_gives_rounded_coordinates(screen):
     assert screen.picked_from_click({"points": []}) is None
 
 
+def test_user_from_query(screen):
+    assert screen.user_from_search("?lang=en&user=王伟") == "王伟"
+    assert screen.user_from_search("?user=%20") == "duty-officer"
+    assert screen.user_from_search("") == "duty-officer"
+
+
 def test_create_incident_records_it_and_lists_units_by_eta(ctx, screen):
-    view = screen.recommendation_view(ctx, 30.39, 114.89, "fire", 2, "zh")
+    view = screen.recommendation_view(ctx, 30.39, 114.89, "fire", 2, "zh", "王伟")
     assert "error" not in view, view
     etas = [r["eta_min"] for r in view["rows"]]
     assert etas and etas == sorted(etas)
-    assert any(r["routed"] for r in view["rows"])
     assert view["incident_id"] in view["summary"]
-    assert len(view["route_lat"]) == len(view["route_lon"]) > 2
     with store.session_scope(ctx.engine) as s:
         incidents = store.list_incidents(s)
         assert [i.incident_id for i in incidents] == [view["incident_id"]]
+        assert incidents[0].created_by == "王伟"
         plans = store.list_plans(s, incident_id=view["incident_id"])
         assert len(plans) == 1 and plans[0].status == "proposed"
+        assert plans[0].plan_id == view["plan_id"]
         planned = {a["unit_id"] for a in plans[0].payload["assignments"]}
     assert planned == {r["unit_id"] for r in view["rows"] if r["routed"]}
 
@@ -77,13 +89,154 @@ def test_bad_form_input_is_a_clear_message_and_writes_nothing(ctx, screen):
         assert store.list_incidents(s) == []
 
 
-def test_table_renders_in_the_chosen_language(ctx, screen):
-    view = screen.recommendation_view(ctx, 30.39, 114.89, "fire", 2, "en")
-    html = str(screen.table(view["rows"], "en"))
-    assert "ETA" in html and "min" in html
+def test_empty_store_view(ctx, screen):
+    v = screen.update_view(ctx, "zh", None)
+    kpis = {k["key"]: k for k in v["kpis"]}
+    assert kpis["available"]["value"] == str(len(ctx.dataset.teams)) == "159"
+    assert kpis["open"]["value"] == "0"
+    assert kpis["standard"]["value"] == "—"  # nothing decided today
+    assert kpis["unmet"]["value"] == "—"  # unknown until the materials page computes it
+    assert v["incidents"] == [] and v["active"] == [] and v["plan"] is None
+    assert sum(sum(r["counts"].values()) for r in v["board"]) == 159
+    assert v["ticker"][0].endswith("载入基础数据")
+    assert all(v["traces"][f"incidents.{p}"]["x"] == [] for p in (1, 2, 3, 4))
+
+
+def test_the_workflow_shows_on_the_screen(ctx, screen):
+    """Create, see the plan, approve, advance a unit: every panel follows the store."""
+    rec = screen.recommendation_view(ctx, 30.39, 114.89, "fire", 1, "zh", "王伟")
+    v = screen.update_view(ctx, "zh", None)
+    assert v["selected"] == rec["incident_id"]
+    assert [r["incident_id"] for r in v["incidents"]] == [rec["incident_id"]]
+    assert v["incidents"][0]["plan"] == "待批准"
+    plan = v["plan"]
+    assert plan["proposed"] and plan["plan_id"] == rec["plan_id"]
+    assert [r["unit_id"] for r in plan["rows"]] == [r["unit_id"] for r in rec["rows"] if r["routed"]]
+    assert plan["rows"][0]["eta"].endswith("分钟") and plan["rows"][0]["reason"]
+    # a capable alternative for the first engine, not already in the plan
+    alt = plan["rows"][0]["swaps"]
+    assert alt and alt[0]["value"] not in {r["unit_id"] for r in plan["rows"]}
+    assert v["traces"]["incidents.1"]["x"] == [114.89]
+    assert v["traces"]["selected"]["y"] == [30.39]
+
+    msg = screen.act(ctx, "approve", str(rec["plan_id"]), "王伟", {}, "zh")
+    assert msg == f"已记录：批准 {rec['plan_id']}"
+    v = screen.update_view(ctx, "zh", rec["incident_id"])
+    planned = [r["unit_id"] for r in plan["rows"]]
+    assert sorted(r["unit_id"] for r in v["active"]) == sorted(planned)
+    assert {r["status_text"] for r in v["active"]} == {"已调派"}
+    kpis = {k["key"]: k["value"] for k in v["kpis"]}
+    assert kpis["available"] == str(159 - len(planned))
+    assert len(v["traces"]["units.dispatched"]["x"]) == len(planned)
+    assert v["traces"]["routes"]["x"].count(None) == len(planned)  # one route per unit
+    assert v["ticker"][0].split(" ", 1)[1] == f"王伟 批准方案 {rec['plan_id']}"
+    assert v["plan"]["proposed"] is False and v["plan"]["head"].endswith("已批准")
+
+    screen.act(ctx, "advance", planned[0], "王伟", {}, "zh")
+    screen.act(ctx, "advance", planned[0], "王伟", {}, "zh")  # en route -> on scene
+    v = screen.update_view(ctx, "zh", None)
+    status = {r["unit_id"]: r["status"] for r in v["active"]}
+    assert status[planned[0]] == "on_scene"
+    assert v["traces"]["units.on_scene"]["x"] == [114.89]  # on scene: at the incident
+    # arrived within a minute of creation: within the 5-minute fire standard
+    kpis = {k["key"]: k for k in v["kpis"]}
+    assert kpis["standard"]["value"] == "100%" and kpis["standard"]["detail"] == "1/1 起"
+    with store.session_scope(ctx.engine) as s:
+        audit = store.list_audit(s, limit=3)
+    assert [(e.actor, e.action) for e in audit][:2] == [("王伟", "unit.status")] * 2
+
+
+def test_modify_swaps_a_capable_unit_and_reject_changes_none(ctx, screen):
+    rec = screen.recommendation_view(ctx, 30.39, 114.89, "fire", 2, "en")
+    v = screen.update_view(ctx, "en", rec["incident_id"])
+    first = v["plan"]["rows"][0]
+    new = first["swaps"][0]["value"]
+    cand = service.swap_candidates(ctx.engine, ctx.network, ctx.dataset, rec["plan_id"])
+    assert cand[first["unit_id"]][0]["unit_id"] == new
+    assert [c["eta_s"] for c in cand[first["unit_id"]]] == \
+        sorted(c["eta_s"] for c in cand[first["unit_id"]])
+    msg = screen.act(ctx, "modify", str(rec["plan_id"]), "li", {first["unit_id"]: new}, "en")
+    assert msg.startswith("Recorded: Approve with swaps")
+    with store.session_scope(ctx.engine) as s:
+        plan = store.get_plan(s, rec["plan_id"])
+        swapped = next(a for a in plan.assignments if a["unit_id"] == new)
+        assert plan.status == "modified" and swapped["replaced_unit_id"] == first["unit_id"]
+        assert swapped["eta_s"] == cand[first["unit_id"]][0]["eta_s"] > 0
+        assert swapped["reason_en"].startswith(f"Swapped in for {first['unit_id']}")
+        assert store.get_unit(s, new).status == "dispatched"
+        assert store.get_unit(s, first["unit_id"]).status == "available"
+    rec2 = screen.recommendation_view(ctx, 30.40, 114.85, "medical", 3, "en")
+    assert screen.act(ctx, "reject", str(rec2["plan_id"]), "li", {}, "en").startswith("Recorded")
+    with store.session_scope(ctx.engine) as s:
+        assert store.get_plan(s, rec2["plan_id"]).status == "rejected"
+        assert all(store.get_unit(s, r["unit_id"]).status == "available"
+                   for r in rec2["rows"] if r["routed"])
+    # deciding twice is refused with the store's reason, in the interface language
+    again = screen.act(ctx, "approve", str(rec2["plan_id"]), "li", {}, "en")
+    assert again.startswith("Not done:") and "rejected already" in again
+
+
+def test_drill_incidents_never_show(ctx, screen):
+    service.create_and_recommend(ctx.engine, ctx.network, ctx.dataset, incident_type="fire",
+                                 lat=30.39, lon=114.89, actor="planner", limit=5,
+                                 max_snap_distance_m=2000, is_drill=True)
+    v = screen.update_view(ctx, "zh", None)
+    assert v["incidents"] == [] and v["plan"] is None
+    assert not any("D-" in line for line in v["ticker"])
+    assert all(v["traces"][f"incidents.{p}"]["x"] == [] for p in (1, 2, 3, 4))
+
+
+def test_share_within_standard_counts_late_and_missing_arrivals(ctx, screen):
+    ids = []
+    for lon in (114.89, 114.87):
+        rec = screen.recommendation_view(ctx, 30.39, lon, "fire", 2, "zh")
+        screen.act(ctx, "approve", str(rec["plan_id"]), "t", {}, "zh")
+        ids.append(rec["incident_id"])
+    snap = service.live_snapshot(ctx.engine)
+    assert service.share_within_standard(snap, ctx.settings) == service.StandardShare(0, 0, 2)
+    later = snap.now + timedelta(minutes=6)  # past the 5-minute fire standard, nobody there
+    snap = service.live_snapshot(ctx.engine, now=later)
+    share = service.share_within_standard(snap, ctx.settings)
+    assert (share.within, share.missed, share.share) == (0, 2, 0.0)
+    # one of them arrives now: within (a few seconds after creation)
+    service.advance_incident(ctx.engine, ids[0], "t")
+    service.advance_incident(ctx.engine, ids[0], "t")
+    share = service.share_within_standard(service.live_snapshot(ctx.engine, now=later),
+                                          ctx.settings)
+    assert (share.within, share.missed) == (1, 1) and share.share == 0.5
+
+
+def test_elapsed_text(screen):
+    assert screen.elapsed_text(65) == "01:05"
+    assert screen.elapsed_text(3 * 3600 + 61) == "3:01:01"
+    assert screen.elapsed_text(-5) == "00:00"
+
+
+def test_render_in_the_chosen_language(ctx, screen):
+    rec = screen.recommendation_view(ctx, 30.39, 114.89, "fire", 2, "en")
+    out = screen.screen_update(ctx, "en", rec["incident_id"])
+    kpis, incidents, board, active, plan, ticker, change_id, selected, elapsed, data = out
+    assert selected == rec["incident_id"] and elapsed[selected] > 0
+    text = str(plan)
+    assert "ETA" in text and "Approve" in text and "Reject" in text
+    assert "Units available" in str(kpis)
+    assert change_id > 0
+    assert set(data) == {screen.SLOTS[s] for s in LIVE_SLOTS if s != "picked"}
 
 
 def test_shell_texts_and_language_from_query():
     assert lang_from_search("?lang=en") == "en"
     assert lang_from_search("") == "zh"
     assert lang_from_search("?lang=fr") == "zh"
+
+
+def test_navigation_lists_every_registered_page(ctx, screen):
+    import dash
+
+    from dashboard.app import shell_texts
+
+    *_, links = shell_texts("en", "/")
+    texts = [link.children for link in links]
+    assert texts[0] == "Command screen"
+    for page in dash.page_registry.values():
+        assert t(page["name_key"], "en") in texts
