@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from command import sim
-from test_materials_browser import chromium, fits, keep_screenshot, serving
+from test_page_materials_browser import chromium, fits, keep_screenshot, serving
 
 PORT = 8072
 SIM_READY = all(hasattr(sim, n) for n in ("run_experiment", "Variant", "report_html",
