@@ -18,7 +18,7 @@ from command.i18n import t
 
 __all__ = ["THEME", "PointLayer", "Route", "map_figure", "click_grid", "STATUS_COLORS",
            "PRIORITY_COLORS", "GRADE_COLORS", "TYPE_SYMBOLS", "LIVE_SLOTS", "live_map_figure",
-           "live_slot_index", "live_traces"]
+           "live_slot_index", "live_traces", "scaled_sizes"]
 
 #: Video-wall dark theme; risk grades use the national colours.
 THEME = {
@@ -310,3 +310,20 @@ def live_traces(*, incidents: Sequence[dict], units: Sequence[dict],
     out["selected"] = ({"x": [selected[1]], "y": [selected[0]], "text": []} if selected
                        else {"x": [], "y": [], "text": []})
     return out
+
+
+def scaled_sizes(fig: go.Figure, scale: float) -> dict[str, object]:
+    """Font, marker and line sizes of ``fig`` multiplied by ``scale`` (a 4K wall is 2),
+    as ``{"font": px, "legend": px, "markers": {index: px}, "lines": {index: px}}``;
+    the roads keep their hairline width."""
+    markers, lines = {}, {}
+    for i, tr in enumerate(fig.data):
+        marker = getattr(tr, "marker", None)
+        if marker is not None and isinstance(marker.size, (int, float)):
+            markers[i] = round(marker.size * scale, 1)
+        line = getattr(tr, "line", None)
+        if i > 1 and line is not None and isinstance(line.width, (int, float)):
+            lines[i] = round(line.width * scale, 1)
+    return {"font": round(fig.layout.font.size * scale, 1),
+            "legend": round(fig.layout.legend.font.size * scale, 1),
+            "markers": markers, "lines": lines}

@@ -24,7 +24,8 @@ from command.i18n import t
 from command.model import INCIDENT_TYPES
 from dashboard import context
 from dashboard.figures import (STATUS_COLORS, THEME, PointLayer, live_map_figure,
-                               live_slot_index, live_traces)
+                               live_slot_index, live_traces, scaled_sizes)
+from dashboard.figures_pages import SCALE_JS
 
 dash.register_page(__name__, path="/", name="screen", name_key="nav.screen", order=0)
 
@@ -84,6 +85,7 @@ def layout(lang: str = "zh", user: str = "", **_query):
         dcc.Store(id="screen-change", data=change_id),
         dcc.Store(id="screen-selected", data=selected),
         dcc.Store(id="screen-elapsed", data=elapsed),
+        dcc.Store(id="screen-scale", data=1.0),
         dcc.Interval(id="screen-poll", interval=1000),
         html.Div(kpis, id="screen-kpis", className="kpis"),
         html.Div(className="map-wrap", children=[
@@ -635,6 +637,32 @@ def _render(change_id, selected, lang):
     patch = Patch()
     _apply(patch, data)
     return kpis, incidents, board, active, plan, ticker, elapsed, patch
+
+
+def scale_patch(ctx: context.ScreenContext, lang: str, scale: float) -> Patch:
+    """The map's fonts, markers and lines for a wall ``scale`` times 1080 px high."""
+    key = ("base-figure", lang)
+    if key not in ctx.memo:
+        ctx.memo[key] = base_figure(ctx, lang)
+    sizes = scaled_sizes(ctx.memo[key], scale)
+    patch = Patch()
+    patch["layout"]["font"]["size"] = sizes["font"]
+    patch["layout"]["legend"]["font"]["size"] = sizes["legend"]
+    for i, px in sizes["markers"].items():
+        patch["data"][i]["marker"]["size"] = px
+    for i, px in sizes["lines"].items():
+        patch["data"][i]["line"]["width"] = px
+    return patch
+
+
+clientside_callback(SCALE_JS, Output("screen-scale", "data"),
+                    Input("screen-poll", "n_intervals"), State("screen-scale", "data"))
+
+
+@callback(Output("screen-map", "figure", allow_duplicate=True), Input("screen-scale", "data"),
+          State("screen-lang", "data"), prevent_initial_call=True)
+def _on_scale(scale, lang):
+    return scale_patch(context.current(), lang, float(scale or 1.0))
 
 
 # The elapsed times tick in the browser between store changes.

@@ -1,8 +1,12 @@
-"""The command screen in a real headless Chromium (Debian's package)."""
+"""The command screen in a real headless Chromium (Debian's package): the duty officer's
+journey, live updates from a second browser and from the command line, the wall sizes
+without scroll bars, and every visible text from the translation table."""
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -74,43 +78,198 @@ def _no_scroll(page) -> dict:
         vh: window.innerHeight, vw: window.innerWidth})""")
 
 
-def test_create_incident_and_see_recommendation(server, browser, tmp_path):
-    url, _settings = server
-    page = browser.new_page(viewport={"width": 1920, "height": 1080})
+def _env(settings) -> dict:
+    env = {**os.environ, "CC_DATA_DIR": str(settings.data_dir), "DATABASE_URL": settings.db_url}
+    env.pop("CC_LANGUAGE", None)
+    return env
+
+
+def _open(browser, url, width=1920, height=1080):
+    page = browser.new_page(viewport={"width": width, "height": height})
     page.goto(url)
     page.wait_for_selector("#screen-map .main-svg", timeout=30_000)
+    page.wait_for_selector("#screen-kpis .kpi", timeout=30_000)
+    return page
+
+
+def _shot(page, name: str, tmp_path) -> Path:
+    shot = tmp_path / name
+    page.screenshot(path=str(shot))
+    if os.environ.get("SCREENSHOT_DIR"):
+        shutil.copy(shot, Path(os.environ["SCREENSHOT_DIR"]) / shot.name)
+    return shot
+
+
+def _wait_text(page, selector: str, text: str, timeout_ms: int) -> float:
+    """Seconds until ``text`` shows in ``selector`` (fails after ``timeout_ms``)."""
+    t0 = time.monotonic()
+    page.wait_for_function(
+        "([sel, txt]) => { const e = document.querySelector(sel); return e && e.innerText.includes(txt); }",
+        arg=[selector, text], timeout=timeout_ms, polling=50)
+    return time.monotonic() - t0
+
+
+def _create(page, lat="30.39", lon="114.89"):
+    page.fill("#inc-lat", lat)
+    page.press("#inc-lat", "Tab")
+    page.fill("#inc-lon", lon)
+    page.press("#inc-lon", "Tab")
+    page.click("#inc-create")
+    page.wait_for_selector("#rec-rows tbody tr", timeout=20_000)
+    return page.inner_text("#rec-summary").split(" ")[1]  # 事件 <id> 已创建 ...
+
+
+def test_duty_officer_journey_and_a_second_browser(server, browser, tmp_path):
+    url, _settings = server
+    page = _open(browser, url + "?user=王伟")
     assert "应急指挥" in page.inner_text("header")
+    assert page.input_value("#screen-user") == "王伟"
+    other = browser.new_context(viewport={"width": 1920, "height": 1080}).new_page()
+    other.goto(url)
+    other.wait_for_selector("#screen-kpis .kpi", timeout=30_000)
     # a click on the map picks a place: the form's coordinates fill in
     box = page.locator("#screen-map .nsewdrag").first.bounding_box()
     page.mouse.click(box["x"] + box["width"] * 0.5, box["y"] + box["height"] * 0.5)
     page.wait_for_function("document.querySelector('#inc-lat').value !== ''", timeout=10_000)
-    lat = float(page.input_value("#inc-lat"))
-    assert 29.9 < lat < 30.7
-    # then a known place by the form: central 鄂城
-    page.fill("#inc-lat", "30.39")
-    page.press("#inc-lat", "Tab")
-    page.fill("#inc-lon", "114.89")
-    page.press("#inc-lon", "Tab")
-    page.click("#inc-create")
-    page.wait_for_selector("#rec-rows tbody tr", timeout=20_000)
+    assert 29.9 < float(page.input_value("#inc-lat")) < 30.7
+    incident_id = _create(page)
+    assert incident_id.startswith("I-")
     rows = page.locator("#rec-rows tbody tr")
-    assert rows.count() >= 3
-    assert "分钟" in rows.first.inner_text()
-    summary = page.inner_text("#rec-summary")
-    assert "已创建" in summary
-    page.wait_for_timeout(500)
-    shot = tmp_path / "screen-1920.png"
-    page.screenshot(path=str(shot))
+    assert rows.count() >= 2 and "分钟" in rows.first.inner_text()
+    assert "待批准" in page.inner_text("#screen-plan")
+    # the second browser sees the new incident within 2 s
+    assert _wait_text(other, "#screen-incidents", incident_id, 2_000) <= 2.0
+    # approve: the plan's units are dispatched, on both screens
+    page.click("#screen-plan .act.go")
+    _wait_text(page, "#screen-active", "已调派", 5_000)
+    assert _wait_text(other, "#screen-active", "已调派", 2_000) <= 2.0
+    assert "已批准" in page.inner_text("#screen-plan")
+    n_units = page.locator("#screen-active .unit").count()
+    assert n_units >= 2
+    # the unit's next step: en route
+    page.locator("#screen-active .unit .act").first.click()
+    _wait_text(page, "#screen-active", "途中", 5_000)
+    assert _wait_text(other, "#screen-active", "途中", 2_000) <= 2.0
+    assert "王伟" in page.inner_text("#screen-ticker")
+    page.wait_for_timeout(300)
+    _shot(page, "screen-1920.png", tmp_path)
     dims = _no_scroll(page)
     assert dims["docH"] <= dims["vh"] and dims["docW"] <= dims["vw"], dims
-    if os.environ.get("SCREENSHOT_DIR"):
-        shutil.copy(shot, Path(os.environ["SCREENSHOT_DIR"]) / shot.name)
+    # the elapsed time ticks in the browser
+    first = page.inner_text("#screen-incidents .elapsed")
+    page.wait_for_timeout(1500)
+    assert page.inner_text("#screen-incidents .elapsed") != first
 
 
-def test_english_on_demand(server, browser):
-    url, _settings = server
-    page = browser.new_page(viewport={"width": 1920, "height": 1080})
-    page.goto(url + "?lang=en")
-    page.wait_for_selector("#screen-map .main-svg", timeout=30_000)
-    assert "Emergency Command" in page.inner_text("header")
-    assert "Create incident" in page.inner_text("#inc-create")
+def test_a_change_from_the_command_line_shows_within_2_s(server, browser):
+    url, settings = server
+    page = _open(browser, url)
+    out = subprocess.run([sys.executable, "-m", "command", "recommend", "--lat", "30.40",
+                          "--lon", "114.86", "--type", "medical", "--record", "--json"],
+                         env=_env(settings), capture_output=True, text=True, timeout=120)
+    done = time.monotonic()
+    assert out.returncode == 0, out.stderr
+    incident_id = json.loads(out.stdout)["incident_id"]
+    page.wait_for_function(
+        "(id) => document.querySelector('#screen-incidents').innerText.includes(id)",
+        arg=incident_id, timeout=5_000, polling=50)
+    assert time.monotonic() - done <= 2.0
+    assert "急救" in page.inner_text("#screen-incidents")
+    assert "cli" in page.inner_text("#screen-ticker")
+
+
+@pytest.mark.parametrize("width,height", [(1920, 1080), (3840, 2160)])
+def test_wall_sizes_have_no_scroll_bars(server, browser, tmp_path, width, height):
+    url, settings = server
+    for lon in ("114.89", "114.80", "114.70"):
+        subprocess.run([sys.executable, "-m", "command", "recommend", "--lat", "30.39",
+                        "--lon", lon, "--type", "fire", "--record"], env=_env(settings),
+                       capture_output=True, timeout=120, check=True)
+    page = _open(browser, url, width, height)
+    page.wait_for_selector("#rec-rows tbody tr", timeout=20_000)
+    page.click("#screen-plan .act.go")
+    _wait_text(page, "#screen-active", "已调派", 5_000)
+    # the map's legend follows the wall's height (18 px at 1080)
+    page.wait_for_function(
+        "(px) => [...document.querySelectorAll('#screen-map .legendtext')].every("
+        "(e) => parseFloat(e.style.fontSize) >= px)", arg=17.5 * height / 1080, timeout=5_000)
+    page.wait_for_timeout(300)
+    _shot(page, f"screen-{width}.png" if width != 1920 else "screen-1920-busy.png", tmp_path)
+    dims = _no_scroll(page)
+    assert dims["docH"] <= dims["vh"] and dims["docW"] <= dims["vw"], dims
+    # big type: the KPI figures are at least 4 % of the screen height
+    kpi_px = page.evaluate(
+        "parseFloat(getComputedStyle(document.querySelector('.kpi .v')).fontSize)")
+    assert kpi_px >= 0.035 * height
+
+
+# Text nodes of the page that are visible (the map's legend included).
+_TEXTS_JS = """() => {
+  const out = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  while (walker.nextNode()) {
+    const n = walker.currentNode, s = n.textContent.trim();
+    if (!s) continue;
+    const el = n.parentElement;
+    if (!el || el.closest('script, style, noscript')) continue;
+    const r = el.getBoundingClientRect(), cs = getComputedStyle(el);
+    if (r.width === 0 || r.height === 0 || cs.visibility === 'hidden' || cs.display === 'none'
+        || parseFloat(cs.opacity) === 0) continue;
+    out.push(s);
+  }
+  return out;
+}"""
+
+
+def _pattern(text: str) -> str:
+    """A translation's format string as a regular expression ({field} -> anything)."""
+    parts = re.split(r"\{[^{}]*\}", text)
+    return ".+?".join(re.escape(p) for p in parts)
+
+
+def _data_words(dataset) -> set[str]:
+    words = set()
+    for group in (dataset.teams, dataset.agencies, dataset.bases, dataset.depots,
+                  dataset.hospitals, dataset.shelters):
+        for x in group:
+            words.update(str(getattr(x, a)) for a in ("unit_id", "name_zh", "name_en")
+                         if hasattr(x, a))
+    return words
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_visible_text_comes_from_the_translation_table(server, browser, lang,
+                                                            ezhou_dataset):
+    from command.i18n import TABLE
+
+    url, settings = server
+    subprocess.run([sys.executable, "-m", "command", "recommend", "--lat", "30.39",
+                    "--lon", "114.89", "--type", "fire", "--record"], env=_env(settings),
+                   capture_output=True, timeout=120, check=True)
+    page = _open(browser, url + ("?lang=en" if lang == "en" else ""))
+    page.wait_for_selector("#rec-rows tbody tr", timeout=20_000)
+    page.click("#screen-plan .act.go")
+    page.wait_for_selector("#screen-active .unit", timeout=5_000)
+    page.locator("#screen-active .unit .act").first.click()
+    page.wait_for_timeout(1500)
+    texts = page.evaluate(_TEXTS_JS)
+    assert len(texts) > 60
+    k = 1 if lang == "en" else 0
+    values = {v[k] for v in TABLE.values()}
+    # a template counts only when its own words are on the page ("{share:.0%}" alone
+    # would match anything)
+    patterns = re.compile("|".join(
+        f"(?:{_pattern(v[k])})" for v in TABLE.values()
+        if "{" in v[k] and re.search(r"[A-Za-z\u4e00-\u9fff]", re.sub(r"\{[^{}]*\}", "", v[k]))))
+    assert not patterns.fullmatch("Hello world") and not patterns.fullmatch("你好世界")
+    data = _data_words(ezhou_dataset)
+    number_or_time = re.compile(r"[\d\s:.,%/·\-—+−]+")  # +/− : the number steppers
+    ident = re.compile(r"(?:[IDP]-)?[\w\-]+\d[\w\-]*")
+    stray = [s for s in texts if s not in values and s not in data
+             and not number_or_time.fullmatch(s) and not ident.fullmatch(s)
+             and not patterns.fullmatch(s)]
+    assert not stray, stray
+    if lang == "en":
+        assert not [s for s in texts if re.search(r"[\u4e00-\u9fff]", s)
+                    and s not in data and s != TABLE["app.lang_toggle"][1]], \
+            "Chinese text on the English screen"
