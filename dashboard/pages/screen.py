@@ -132,6 +132,15 @@ def layout(lang: str = "zh", user: str = "", **_query):
                     html.Button(t("screen.create", lang), id="inc-create", className="btn",
                                 n_clicks=0, title=t("screen.click_hint", lang)),
                 ]),
+                html.Div(className="form-row scenario-row", children=[
+                    dcc.Dropdown(id="scenario-pick", options=scenario_options(ctx),
+                                 placeholder=t("dashboard.scenario", lang), clearable=False,
+                                 searchable=False),
+                    html.Button(t("dashboard.scenario.load", lang), id="scenario-load",
+                                className="act", n_clicks=0),
+                    html.Button(t("dashboard.scenario.clear", lang), id="scenario-clear",
+                                className="act ghost", n_clicks=0),
+                ]),
             ]),
         ]),
         html.Div(ticker, id="screen-ticker", className="ticker"),
@@ -317,21 +326,46 @@ def update_view(ctx: context.ScreenContext, lang: str, selected: str | None, *,
                 routes.append(path)
         map_units.append({"lat": lat, "lon": lon, "status": u.status,
                           "label": f"{_unit_label(u, lang)} {t(f'status.{u.status}', lang)}"})
+    scenario = _scenario(ctx, lang)
     traces = live_traces(
         incidents=[{"lat": i.lat, "lon": i.lon, "priority": i.priority, "type": i.incident_type,
                     "label": f"{t(f'incident.{i.incident_type}', lang)} {i.incident_id}"}
                    for i in snap.incidents],
-        units=map_units, routes=routes, selected=(sel.lat, sel.lon) if sel else None)
+        units=map_units, routes=routes, selected=(sel.lat, sel.lon) if sel else None,
+        closed=scenario["closed"] if scenario else None,
+        zones=scenario["zones"] if scenario else None)
     return {"change_id": snap.change_id, "selected": sel.incident_id if sel else None,
             "kpis": kpis, "incidents": incidents, "board": board_rows, "active": active,
-            "plan": plan_view, "ticker": ticker, "traces": traces}
+            "plan": plan_view, "ticker": ticker, "traces": traces,
+            "scenario": scenario["name"] if scenario else ""}
+
+
+def _scenario(ctx: context.ScreenContext, lang: str) -> dict | None:
+    """Zones (GeoJSON), closed road lines and name of the active scenario, computed once
+    per scenario and process (the consequence models take a second or two)."""
+    scenario_id = service.active_scenario(ctx.engine)
+    if scenario_id is None:
+        return None
+    key = ("scenario", scenario_id, lang)
+    if key not in ctx.memo:
+        from command.scenarios.consequences import consequences
+        from command.scenarios.library import find_scenario, scenario_dir
+        from command.scenarios.schema import load_scenario
+
+        sc = load_scenario(find_scenario(scenario_id, scenario_dir(ctx.settings.resources_dir)),
+                           dataset=ctx.dataset)
+        c = consequences(sc, ctx.network, ctx.dataset, settings=ctx.settings)
+        ctx.memo[key] = {"zones": c.geojson(lang),
+                         "closed": roads.edge_lines(ctx.network, edges=c.closed_edges),
+                         "name": c.name_en if lang == "en" else c.name_zh}
+    return ctx.memo[key]
 
 
 def _ticker_line(e, lang: str) -> str:
     key = f"dashboard.audit.{e.action}"
     if key not in _TICKER_KEYS:
         key = "dashboard.audit.other"
-    subject = e.subject.split(":", 1)[-1]
+    subject = e.payload.get("scenario") or e.subject.split(":", 1)[-1]
     status = t(f"status.{e.payload['to']}", lang) if e.action == "unit.status" else ""
     return t(key, lang, time=_hms(e.at), actor=e.actor, subject=subject, status=status)
 
@@ -513,6 +547,31 @@ def screen_update(ctx: context.ScreenContext, lang: str, selected: str | None, *
             patch_data(v["traces"]))
 
 
+def scenario_options(ctx: context.ScreenContext) -> list[dict]:
+    """The scenarios of the data set's library, by id (the file's stem)."""
+    from command.scenarios.library import list_scenarios, scenario_dir
+
+    return [{"label": p.stem, "value": p.stem}
+            for p in list_scenarios(scenario_dir(ctx.settings.resources_dir))]
+
+
+def scenario_action(ctx: context.ScreenContext, op: str, name: str | None, user: str,
+                    lang: str) -> str:
+    """Load scenario ``name`` (op 'load') or clear the active one (op 'clear')."""
+    user = (user or "").strip()[:40] or DEFAULT_USER
+    try:
+        if op == "clear":
+            service.clear_scenario(ctx.engine, user)
+            return t("dashboard.done", lang, what=t("dashboard.scenario.clear", lang))
+        if not name:
+            return t("dashboard.failed", lang, detail=t("dashboard.scenario", lang))
+        scenario_id, ids = service.load_scenario(ctx.engine, ctx.network, ctx.dataset,
+                                                 ctx.settings, name, user)
+    except CommandError as exc:
+        return t("dashboard.failed", lang, detail=str(exc).split("\n")[0])
+    return t("dashboard.done", lang, what=f"{t('dashboard.scenario.load', lang)} {scenario_id}")
+
+
 def act(ctx: context.ScreenContext, op: str, target: str, user: str, swaps: dict,
         lang: str) -> str:
     """Carry out one button of the screen as ``user``; returns the message to show."""
@@ -614,6 +673,18 @@ def _on_act(_clicks, swap_values, swap_ids, user, lang):
     msg = act(context.current(), trig["op"], trig["target"], user, swaps, lang)
     return msg, "summary error" if msg.startswith(t("dashboard.failed", lang, detail="")) \
         else "summary", no_update
+
+
+@callback(Output("rec-summary", "children", allow_duplicate=True),
+          Output("rec-summary", "className", allow_duplicate=True),
+          Input("scenario-load", "n_clicks"), Input("scenario-clear", "n_clicks"),
+          State("scenario-pick", "value"), State("screen-user", "value"),
+          State("screen-lang", "data"), prevent_initial_call=True)
+def _on_scenario(_load, _clear, name, user, lang):
+    op = "clear" if dash.ctx.triggered_id == "scenario-clear" else "load"
+    msg = scenario_action(context.current(), op, name, user, lang)
+    return msg, "summary error" if msg.startswith(t("dashboard.failed", lang, detail="")) \
+        else "summary"
 
 
 @callback(Output("screen-change", "data"), Input("screen-poll", "n_intervals"),

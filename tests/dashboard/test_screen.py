@@ -240,3 +240,21 @@ def test_navigation_lists_every_registered_page(ctx, screen):
     assert texts[0] == "Command screen"
     for page in dash.page_registry.values():
         assert t(page["name_key"], "en") in texts
+
+
+def test_a_scenario_brings_zones_closures_and_incidents(ctx, screen):
+    assert "chlorine-gedian" in [o["value"] for o in screen.scenario_options(ctx)]
+    msg = screen.scenario_action(ctx, "load", "chlorine-gedian", "王伟", "zh")
+    assert msg == "已记录：加载 chlorine-gedian"
+    assert service.active_scenario(ctx.engine) == "chlorine-gedian"
+    v = screen.update_view(ctx, "zh", None)
+    assert v["incidents"], "the scenario's incidents are open"
+    zones = sum(len(v["traces"][f"zones.{g}"]["x"]) for g in ("red", "orange", "yellow"))
+    assert zones > 10 and v["traces"]["zones.red"]["text"]
+    assert v["traces"]["closed"]["x"].count(None) >= 1  # at least one closed road drawn
+    assert v["ticker"][0].endswith("加载情景 chlorine-gedian")
+    assert screen.scenario_action(ctx, "load", "no-such", "王伟", "en").startswith("Not done:")
+    screen.scenario_action(ctx, "clear", None, "王伟", "zh")
+    assert service.active_scenario(ctx.engine) is None
+    v = screen.update_view(ctx, "zh", None)
+    assert v["traces"]["zones.red"]["x"] == [] and v["traces"]["closed"]["x"] == []
