@@ -1,3 +1,5 @@
+import re
+
 import pytest
 
 from command import i18n
@@ -8,7 +10,8 @@ def test_every_entry_has_both_languages():
     for key, (zh, en) in i18n.TABLE.items():
         assert zh.strip() and en.strip(), key
         # the same text in both languages only for the toggle and for pure symbols ("—")
-        assert zh != en or key.startswith("app.lang") or not any(c.isalpha() for c in zh), key
+        words = re.sub(r"\{[^}]*\}", "", zh)
+        assert zh != en or key.startswith("app.lang") or not any(c.isalpha() for c in words), key
 
 
 @pytest.mark.parametrize("prefix,names", [("incident.", INCIDENT_TYPES),
