@@ -223,7 +223,8 @@ class LiveSnapshot:
 def live_snapshot(engine: Engine, *, audit_limit: int = 12, now: datetime | None = None,
                   plan_limit: int = 500) -> LiveSnapshot:
     """Read the live situation (see :class:`LiveSnapshot`). ``now`` (UTC) defaults to
-    the clock; today's audit entries are read page by page to find first arrivals."""
+    the clock; first arrivals come from the unit status history
+    (:func:`command.store.first_arrivals`)."""
     now = now or datetime.now(timezone.utc)
     day_start = now.astimezone(BEIJING).replace(hour=0, minute=0, second=0, microsecond=0)
     with store.session_scope(engine, read_only=True) as s:
@@ -234,19 +235,15 @@ def live_snapshot(engine: Engine, *, audit_limit: int = 12, now: datetime | None
         for p in store.list_plans(s, limit=plan_limit):  # newest first
             for i in p.incident_ids:
                 plans.setdefault(i, p)
-        ticker, arrivals, before = [], {}, None
-        while True:
-            page = store.list_audit(s, limit=500, before_id=before)
-            for e in page:
-                if e.at >= day_start and e.action == "unit.status" \
-                        and e.payload.get("to") == "on_scene" and e.payload.get("incident_id"):
-                    i = e.payload["incident_id"]
-                    arrivals[i] = min(arrivals.get(i, e.at), e.at)
-                if len(ticker) < audit_limit and not e.payload.get("is_drill"):
-                    ticker.append(e)
-            if len(page) < 500 or page[-1].at < day_start:
+        arrivals = store.first_arrivals(s, since=day_start)
+        ticker, before = [], None
+        while len(ticker) < audit_limit:
+            page = store.list_audit(s, limit=max(4 * audit_limit, 50), before_id=before)
+            ticker.extend(e for e in page if not e.payload.get("is_drill"))
+            if len(page) < max(4 * audit_limit, 50):
                 break
             before = page[-1].audit_id
+        ticker = ticker[:audit_limit]
     return LiveSnapshot(change_id=change_id, now=now,
                         incidents=[i for i in all_live if i.status == "open"],
                         today=[i for i in all_live if i.created_at >= day_start],
@@ -324,7 +321,6 @@ def load_scenario(engine: Engine, network, dataset: Dataset, settings, name: str
     from command.scenarios.consequences import closed_network, consequences
     from command.scenarios.library import find_scenario, scenario_dir
     from command.scenarios.schema import load_scenario as read_scenario
-    from command.store.audit import append_audit
 
     scenario = read_scenario(find_scenario(name, scenario_dir(settings.resources_dir)),
                              dataset=dataset, network=network)
@@ -338,7 +334,7 @@ def load_scenario(engine: Engine, network, dataset: Dataset, settings, name: str
             max_snap_distance_m=settings.max_snap_distance_m)
         ids.append(incident_id)
     with store.session_scope(engine) as s:
-        append_audit(s, actor=actor, action="scenario.loaded", subject=SCENARIO_SUBJECT,
+        store.append_audit(s, actor=actor, action="scenario.loaded", subject=SCENARIO_SUBJECT,
                      payload={"scenario": c.scenario_id, "incident_ids": ids})
     return c.scenario_id, ids
 
@@ -346,10 +342,9 @@ def load_scenario(engine: Engine, network, dataset: Dataset, settings, name: str
 def clear_scenario(engine: Engine, actor: str) -> None:
     """Take the scenario's zones and closures off the live screen (its incidents stay
     until they are closed)."""
-    from command.store.audit import append_audit
 
     with store.session_scope(engine) as s:
-        append_audit(s, actor=actor, action="scenario.cleared", subject=SCENARIO_SUBJECT)
+        store.append_audit(s, actor=actor, action="scenario.cleared", subject=SCENARIO_SUBJECT)
 
 
 def active_scenario(engine: Engine) -> str | None:

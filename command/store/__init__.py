@@ -16,7 +16,8 @@ Typical use::
 """
 
 from command.store._engine import engine_for, session_scope, upgrade
-from command.store.audit import AuditEntry, last_change_id, list_audit, verify_audit
+from command.store.audit import (AuditEntry, append_audit, last_change_id, list_audit,
+                                 verify_audit)
 from command.store.incidents import (
     IncidentRecord,
     close_incident,
@@ -30,6 +31,7 @@ from command.store.units import (
     ALLOWED_TRANSITIONS,
     UnitRecord,
     UnitStatusEvent,
+    first_arrivals,
     get_unit,
     list_units,
     set_unit_status,
@@ -41,6 +43,6 @@ __all__ = [
     "create_incident", "close_incident", "get_incident", "list_incidents", "IncidentRecord",
     "save_plan", "decide_plan", "get_plan", "list_plans", "PlanRecord",
     "set_unit_status", "list_units", "get_unit", "unit_history", "UnitRecord",
-    "UnitStatusEvent", "ALLOWED_TRANSITIONS",
-    "verify_audit", "list_audit", "last_change_id", "AuditEntry",
+    "UnitStatusEvent", "ALLOWED_TRANSITIONS", "first_arrivals",
+    "verify_audit", "list_audit", "last_change_id", "AuditEntry", "append_audit",
 ]

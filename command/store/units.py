@@ -20,6 +20,7 @@ from command.store._tables import BaseRow, IncidentRow, TeamRow, UnitStatusEvent
 from command.store.audit import append_audit, as_utc, utc_now
 
 __all__ = ["ALLOWED_TRANSITIONS", "UnitRecord", "UnitStatusEvent", "set_unit_status",
+           "first_arrivals",
            "list_units", "get_unit", "unit_history"]
 
 ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
@@ -176,3 +177,17 @@ def unit_history(session: Session, unit_id: str, *, limit: int = 100) -> list[Un
             .order_by(UnitStatusEventRow.event_id.desc()).limit(limit))
     return [UnitStatusEvent(e.event_id, as_utc(e.at), e.unit_id, e.from_status, e.to_status,
                             e.actor, e.incident_id, e.plan_id) for e in session.scalars(stmt)]
+
+
+def first_arrivals(session: Session, *, since: datetime | None = None) -> dict[str, datetime]:
+    """Incident id -> the first time a unit reported ``on_scene`` there (UTC), over the
+    events at or after ``since``: one grouped query over the status history."""
+    from sqlalchemy import func
+
+    stmt = (select(UnitStatusEventRow.incident_id, func.min(UnitStatusEventRow.at))
+            .where(UnitStatusEventRow.to_status == "on_scene",
+                   UnitStatusEventRow.incident_id.is_not(None))
+            .group_by(UnitStatusEventRow.incident_id))
+    if since is not None:
+        stmt = stmt.where(UnitStatusEventRow.at >= since)
+    return {i: as_utc(at) for i, at in session.execute(stmt)}

@@ -10,6 +10,7 @@ from command.model import Incident
 from command.store import (
     close_incident,
     create_incident,
+    first_arrivals,
     decide_plan,
     get_incident,
     get_plan,
@@ -206,6 +207,22 @@ def test_full_status_cycle_and_history(loaded):
         history = unit_history(s, "U2")
     assert [(e.from_status, e.to_status) for e in reversed(history)] == list(
         zip(["available"] + steps[:-1], steps))
+
+
+def test_first_arrivals_is_the_earliest_on_scene_per_incident(loaded):
+    first, second = _incident(loaded), _incident(loaded)
+    with session_scope(loaded) as s:
+        for unit, incident in (("U1", first), ("U2", first), ("A1", second)):
+            set_unit_status(s, unit, "dispatched", "调度员", incident_id=incident)
+            set_unit_status(s, unit, "en_route", "调度员")
+        set_unit_status(s, "U2", "on_scene", "调度员")
+        set_unit_status(s, "U1", "on_scene", "调度员")
+        events = {e.unit_id: e.at for u in ("U1", "U2")
+                  for e in unit_history(s, u) if e.to_status == "on_scene"}
+        got = first_arrivals(s)
+        assert got == {first: events["U2"]}  # U2 came first; A1 is still en route
+        later = max(events.values())
+        assert first_arrivals(s, since=later) == {first: events["U1"]}
 
 
 @pytest.mark.parametrize("start, target", [("available", "on_scene"), ("available", "available"),
