@@ -10,17 +10,9 @@ import pytest
 from command import sim
 from command.i18n import t
 from dashboard import figures_pages as views
-from dashboard.context import ScreenContext
 
 SIM_READY = all(hasattr(sim, n) for n in ("run_experiment", "Variant", "report_html",
                                           "report_csv"))
-
-
-@pytest.fixture
-def ctx(ezhou_store, ezhou_network, ezhou_dataset):
-    settings, engine = ezhou_store
-    return ScreenContext(settings=settings, network=ezhou_network, dataset=ezhou_dataset,
-                         engine=engine)
 
 
 @pytest.fixture

@@ -13,14 +13,6 @@ from command.i18n import t
 from command.live_situation import materials_from_store
 from command.model import Incident
 from dashboard import figures_pages as views
-from dashboard.context import ScreenContext
-
-
-@pytest.fixture
-def ctx(ezhou_store, ezhou_network, ezhou_dataset):
-    settings, engine = ezhou_store
-    return ScreenContext(settings=settings, network=ezhou_network, dataset=ezhou_dataset,
-                         engine=engine)
 
 
 @pytest.fixture

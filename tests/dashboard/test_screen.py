@@ -9,15 +9,8 @@ import pytest
 
 from command import service, store
 from command.i18n import t
-from dashboard.context import ScreenContext, lang_from_search
+from dashboard.context import lang_from_search
 from dashboard.figures import LIVE_SLOTS
-
-
-@pytest.fixture
-def ctx(ezhou_store, ezhou_network, ezhou_dataset):
-    settings, engine = ezhou_store
-    return ScreenContext(settings=settings, network=ezhou_network, dataset=ezhou_dataset,
-                         engine=engine)
 
 
 @pytest.fixture
