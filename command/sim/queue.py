@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 import simpy
 
+from command.sim._engine import run_counting
 from command.sim.erlang import MMcTheory, mmc_theory
 from command.sim.stats import Estimate, mean_ci
 
@@ -93,16 +94,7 @@ def _run(arrival_rate_h: float, service_rate_h: float, servers: int, stop_s: flo
                           _exponential_stream(arrival_rng, 3600.0 / arrival_rate_h),
                           _exponential_stream(service_rng, 3600.0 / service_rate_h),
                           stop_s, records))
-    # env.run() without `until` is this same loop; counting the steps costs one addition.
-    events = 0
-    step = env.step
-    try:
-        while True:
-            step()
-            events += 1
-    except simpy.core.EmptySchedule:
-        pass
-    return records, events
+    return records, run_counting(env)
 
 
 def replication_streams(seed: int, replications: int

@@ -1,0 +1,427 @@
+"""The SimPy model of the city's response: calls arrive, the policy sends units, units
+drive, work, convey patients, come back; depots give materials; roads close and reopen.
+
+Each actor is a process function that reads like its story:
+
+- ``_arrivals``: wait for the next call, open it (demand from the response package of
+  its type and grade), take its materials, ask the policy for units;
+- ``_trip``: a unit turns out and drives to the call (road time x congestion of the hour
+  x a lognormal noise), works on scene, an ambulance may convey a patient to the nearest
+  hospital with a free emergency bed (waiting for one if every hospital is full), then
+  drives back to its post and is free again; then the waiting calls are offered to the
+  policy again;
+- ``_patient``: holds an emergency bed for the emergency-department stay;
+- ``_relocate``: a move-up drive to another post (the unit is not dispatchable meanwhile);
+- ``_resupply``: a depot's consumed stock comes back after the resupply delay;
+- ``_coverage``: every interval, the share of zones with an idle engine within the fire
+  standard and an idle ambulance within the EMS standard;
+- ``_closure``, ``_unit_loss``: drill injects changing roads and the fleet.
+
+Simplifications, stated: a unit is dispatchable only when idle at its post (not while
+returning); travel times are fixed when a drive starts (a closure during a drive does not
+reroute it); every unit of a call stays on scene for the call's on-scene time counted
+from its own arrival; a unit lost while busy is lost when it is back at its post.
+
+Randomness (common random numbers): all draws of call ``k`` are made before the run from
+two streams in call order: ``travel`` (a (K, 3) block of lognormal factors per call: to
+the scene, to hospital, back, for the ``j``-th unit sent, ``j mod K``) and ``service``
+(on-scene and handover factors and K uniforms deciding conveyance). Two variants of the
+same replication therefore see the same calls with the same random times whatever units
+they send.
+
+Output: flat records (one per call, per trip, per coverage sample, per material line),
+see :class:`RunRecords`; KPIs are pure functions over them (:mod:`command.sim.kpis`).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import Iterator, Sequence
+
+import numpy as np
+import pandas as pd
+import simpy
+
+from command.sim._engine import run_counting
+from command.model import CAPABILITIES
+from command.sim.policies import DispatchView, OpenCall, Policy, moveup_moves
+from command.sim.world import EMS_CAPABILITIES, FIRE_CAPABILITIES, World
+
+__all__ = ["K_SLOTS", "Closure", "UnitLoss", "RunRecords", "run_city", "draw_randoms"]
+
+log = logging.getLogger(__name__)
+
+#: Random slots per call (units beyond K reuse slot ``j mod K``).
+K_SLOTS = 16
+
+_CAP = {c: i for i, c in enumerate(CAPABILITIES)}
+_AMBULANCE = _CAP["ambulance"]
+
+#: Columns of the records.
+CALL_RECORD = ("call", "t_s", "incident_type", "grade", "priority", "district", "lat",
+               "lon", "node", "label", "standard", "standard_s", "demanded", "sent",
+               "first_s", "full_s", "waited")
+TRIP_RECORD = ("call", "unit", "capability", "dispatch_s", "arrive_s", "free_s",
+               "hospital", "bed_wait_s")
+
+
+@dataclass(frozen=True)
+class Closure:
+    """Edges closed from ``start_s`` to ``end_s`` (None: to the end)."""
+
+    start_s: float
+    end_s: float | None
+    mask: np.ndarray
+    label: str = ""
+
+
+@dataclass(frozen=True)
+class UnitLoss:
+    """Units (indices) out of service from ``t_s`` on; ``posts`` stop being posts."""
+
+    t_s: float
+    units: tuple[int, ...]
+    posts: tuple[int, ...] = ()
+    label: str = ""
+
+
+@dataclass
+class RunRecords:
+    """Flat records of one run (seconds from the start)."""
+
+    calls: pd.DataFrame
+    trips: pd.DataFrame
+    coverage: pd.DataFrame
+    materials: pd.DataFrame
+    horizon_s: float
+    units: int
+    unit_capability: tuple[str, ...]
+    events: int = 0
+    moves: int = 0
+
+
+def draw_randoms(n_calls: int, travel_rng: np.random.Generator,
+                 service_rng: np.random.Generator, travel_sigma: float) -> dict:
+    """The per-call random blocks (see the module docstring)."""
+    s = float(travel_sigma)
+    return {
+        "travel": travel_rng.lognormal(-0.5 * s * s, s, (n_calls, K_SLOTS, 3)),
+        "scene_z": service_rng.standard_normal(n_calls),
+        "handover_z": service_rng.standard_normal(n_calls),
+        "convey_u": service_rng.random((n_calls, K_SLOTS)),
+    }
+
+
+class _Run:
+    """State of one running simulation."""
+
+    def __init__(self, world: World, calls: pd.DataFrame, policy: Policy, randoms: dict,
+                 horizon_s: float, closures: Sequence[Closure], losses: Sequence[UnitLoss],
+                 start_hour: int) -> None:
+        self.w = world
+        self.env = simpy.Environment()
+        self.policy = policy
+        self.r = randoms
+        self.horizon_s = horizon_s
+        self.start_hour = start_hour
+        self.factors = {int(h): float(f) for h, f in world.settings.congestion_factors.items()}
+        n_units = len(world.unit_ids)
+        self.idle = np.ones(n_units, dtype=bool)
+        self.lost = np.zeros(n_units, dtype=bool)
+        self.where = world.unit_post.copy()  # post the unit is at / returns to
+        self.busy_cap = np.zeros(len(CAPABILITIES))
+        self.open_posts = np.ones(len(world.post_ids), dtype=bool)
+        self.closed = np.zeros(world.network.n_edges, dtype=bool)
+        self.tt = world.travel()
+        self.closures, self.losses = list(closures), list(losses)
+        self.beds = [simpy.Resource(self.env, capacity=int(c)) for c in world.hospital_beds]
+        self.stock = dict(world.stock)
+        self.calls = calls.reset_index(drop=True)
+        self.c_type = self.calls["incident_type"].tolist()
+        self.c_grade = self.calls["grade"].astype(int).tolist()
+        self.c_node = self.calls["node"].astype(int).tolist()
+        self.c_prio = self.calls["priority"].astype(int).tolist()
+        self.c_t = self.calls["t_s"].astype(float).tolist()
+        n = len(self.calls)
+        self.demanded = [0] * n
+        self.sent = [0] * n
+        self.arrived = [0] * n
+        self.first = [np.nan] * n
+        self.full = [np.nan] * n
+        self.waited = [False] * n
+        self.waiting: dict[int, OpenCall] = {}
+        self.trips: list[tuple] = []
+        self.cover: list[tuple] = []
+        self.material: list[tuple] = []
+        self.moves = 0
+        std = {c: world.fire_standard_s for c in FIRE_CAPABILITIES}
+        std.update({c: world.ems_standard_s for c in EMS_CAPABILITIES})
+        self.cap_standard = std
+        self._post_to_zone = None
+
+    # -- helpers -------------------------------------------------------------------------
+    def factor(self) -> float:
+        if not self.factors:
+            return 1.0
+        return self.factors.get(int(self.start_hour + self.env.now // 3600.0) % 24, 1.0)
+
+    def view(self) -> DispatchView:
+        f = self.factor()
+        from_post, where = self.tt.from_post, self.where
+        return DispatchView(idle=self.idle & ~self.lost, unit_cap=self.w.unit_cap,
+                            unit_ids=self.w.unit_ids, unit_capability=self.w.unit_capability,
+                            eta_s=lambda node: from_post[where, node] * f)
+
+    def dispatch(self) -> None:
+        if not self.waiting:
+            return
+        pairs = self.policy.assign(self.view(), list(self.waiting.values()))
+        for u, k in pairs:
+            call = self.waiting.get(k)
+            cap = self.w.unit_capability[u]
+            if call is None or not self.idle[u] or self.lost[u] or call.missing.get(cap, 0) <= 0:
+                continue  # a policy's surplus is ignored, never double-booked
+            call.missing[cap] -= 1
+            self.idle[u] = False
+            self.env.process(self._trip(u, k, self.sent[k]))
+            self.sent[k] += 1
+        for k in [k for k, c in self.waiting.items() if not any(v > 0 for v in c.missing.values())]:
+            del self.waiting[k]
+        if pairs and self.policy.moveup:
+            self.move_up()
+
+    def move_up(self) -> None:
+        w = self.w
+        if self._post_to_zone is None or self._post_to_zone[0] is not self.tt:
+            f = self.tt.from_post
+            self._post_to_zone = (self.tt, f[:, w.zone_node], f[:, w.post_node])
+        _, to_zone, to_post = self._post_to_zone
+        n_cap = np.bincount(w.unit_cap, minlength=len(CAPABILITIES))
+        busy = np.bincount(w.unit_cap[~self.idle], minlength=len(CAPABILITIES))
+        share = {c: float(busy[_CAP[c]] / n_cap[_CAP[c]]) if n_cap[_CAP[c]] else 0.0
+                 for c in ("engine", "ambulance")}
+        moves = moveup_moves(
+            idle=self.idle & ~self.lost, unit_cap=w.unit_cap, unit_ids=w.unit_ids,
+            unit_capability=w.unit_capability, unit_where=self.where, post_kind=w.post_kind,
+            open_posts=self.open_posts, post_to_post_s=to_post, post_to_zone_s=to_zone,
+            zone_weight=w.zone_weight, busy_share=share, standard_s=self.cap_standard,
+            max_moves=int(w.tables.param("moveup_max_moves")),
+            max_move_s=w.tables.param("moveup_max_move_s"),
+            move_cost_share=w.tables.param("moveup_cost_share"))
+        for u, p in moves:
+            self.idle[u] = False
+            self.moves += 1
+            self.env.process(self._relocate(u, p, float(to_post[self.where[u], p])))
+
+    def free(self, u: int) -> None:
+        if self.lost[u]:
+            return
+        self.idle[u] = True
+        self.dispatch()
+
+    # -- processes -----------------------------------------------------------------------
+    def _arrivals(self) -> Iterator[simpy.Event]:
+        env, w = self.env, self.w
+        for k, t in enumerate(self.c_t):
+            if t > env.now:
+                yield env.timeout(t - env.now)
+            kind, grade = self.c_type[k], self.c_grade[k]
+            package = {c: n for c, n in w.dataset.package(kind, grade).items() if n > 0}
+            self.demanded[k] = sum(package.values())
+            self.take_materials(k, kind, grade)
+            if not package:
+                continue
+            self.waiting[k] = OpenCall(key=k, priority=self.c_prio[k], node=self.c_node[k],
+                                       missing=dict(package))
+            self.dispatch()
+            self.waited[k] = k in self.waiting
+
+    def _trip(self, u: int, k: int, j: int) -> Iterator[simpy.Event]:
+        env, w, tt = self.env, self.w, self.tt
+        noise = self.r["travel"][k, j % K_SLOTS]
+        node, post = self.c_node[k], self.where[u]
+        kind = self.c_type[k]
+        times = w.tables.times[kind]
+        start = env.now
+        f = self.factor()
+        drive = tt.from_post[post, node] * f * noise[0]
+        yield env.timeout(times.turnout_s + drive)
+        arrive = env.now
+        self.arrived[k] += 1
+        if self.arrived[k] == 1:
+            self.first[k] = arrive - self.c_t[k]
+        if self.arrived[k] == self.demanded[k]:
+            self.full[k] = arrive - self.c_t[k]
+        yield env.timeout(times.on_scene_median_s * np.exp(times.on_scene_sigma
+                                                           * self.r["scene_z"][k]))
+        here, hospital, bed_wait = node, -1, 0.0
+        if (w.unit_cap[u] == _AMBULANCE
+                and self.r["convey_u"][k, j % K_SLOTS] < times.transport_share):
+            hospital = self.hospital_for(node)
+            yield env.timeout(self.tt.to_hospital[node, hospital] * self.factor() * noise[1])
+            asked = env.now
+            request = self.beds[hospital].request()
+            yield request
+            bed_wait = env.now - asked
+            handover = w.tables.param("hospital_handover_s")
+            yield env.timeout(handover * np.exp(0.3 * self.r["handover_z"][k] - 0.045))
+            env.process(self._patient(hospital, request))
+            here = int(w.hospital_node[hospital])
+        back = self.tt.to_post[here, post]
+        if not np.isfinite(back):  # cut off by a closure: the open network's time
+            back = w.travel().to_post[here, post]
+        yield env.timeout(back * self.factor() * noise[2])
+        self.trips.append((k, u, w.unit_capability[u], start, arrive, env.now, hospital,
+                           bed_wait))
+        self.free(u)
+
+    def hospital_for(self, node: int) -> int:
+        t = self.tt.to_hospital[node]
+        order = np.argsort(t, kind="stable")
+        for h in order:
+            if self.beds[h].count < self.beds[h].capacity and np.isfinite(t[h]):
+                return int(h)
+        return int(order[0])
+
+    def _patient(self, hospital: int, request) -> Iterator[simpy.Event]:
+        yield self.env.timeout(self.w.tables.param("ed_stay_s"))
+        self.beds[hospital].release(request)
+
+    def _relocate(self, u: int, post: int, drive_s: float) -> Iterator[simpy.Event]:
+        yield self.env.timeout(drive_s)
+        self.where[u] = post
+        self.free(u)
+
+    def take_materials(self, k: int, kind: str, grade: int) -> None:
+        package = self.w.dataset.material_package(kind, grade)
+        if not package:
+            return
+        node = self.c_node[k]
+        eta = self.tt.from_depot[:, node] * self.factor()
+        order = np.argsort(eta, kind="stable")
+        taken: list[tuple[int, str, float]] = []
+        for item, (quantity, deadline_min) in package.items():
+            need = float(quantity)
+            for d in order:
+                if need <= 0 or eta[d] > deadline_min * 60.0:
+                    break
+                have = self.stock.get((int(d), item), 0.0)
+                got = min(have, need)
+                if got > 0:
+                    self.stock[(int(d), item)] = have - got
+                    taken.append((int(d), item, got))
+                    need -= got
+            self.material.append((k, item, float(quantity), float(quantity) - max(need, 0.0)))
+        if taken:
+            self.env.process(self._resupply(taken))
+
+    def _resupply(self, taken) -> Iterator[simpy.Event]:
+        yield self.env.timeout(self.w.tables.param("resupply_delay_s"))
+        for d, item, q in taken:
+            self.stock[(d, item)] = self.stock.get((d, item), 0.0) + q
+
+    def _coverage(self) -> Iterator[simpy.Event]:
+        w, env = self.w, self.env
+        step = self.w.tables.param("coverage_interval_s")
+        engine, ambulance = _CAP["engine"], _CAP["ambulance"]
+        weight = w.zone_weight / w.zone_weight.sum()
+        while env.now < self.horizon_s:
+            f = self.factor()
+            to_zone = self.tt.from_post[:, w.zone_node] * f
+            row = [env.now]
+            for cap, std in ((engine, w.fire_standard_s), (ambulance, w.ems_standard_s)):
+                posts = np.unique(self.where[self.idle & ~self.lost & (w.unit_cap == cap)])
+                covered = (to_zone[posts] <= std).any(axis=0) if posts.size else \
+                    np.zeros(w.zone_node.size, dtype=bool)
+                row.append(float(weight[covered].sum()))
+            self.cover.append(tuple(row))
+            yield env.timeout(step)
+
+    def _closure(self, c: Closure) -> Iterator[simpy.Event]:
+        yield self.env.timeout(c.start_s)
+        self.closed = self.closed | c.mask
+        self.tt = self.w.travel(self.closed)
+        if c.end_s is None:
+            return
+        yield self.env.timeout(c.end_s - c.start_s)
+        mask = np.zeros_like(self.closed)
+        for other in self.closures:
+            if other is not c and other.start_s <= self.env.now and (
+                    other.end_s is None or other.end_s > self.env.now):
+                mask |= other.mask
+        self.closed = mask
+        self.tt = self.w.travel(self.closed)
+
+    def _unit_loss(self, loss: UnitLoss) -> Iterator[simpy.Event]:
+        yield self.env.timeout(loss.t_s)
+        units = list(loss.units)
+        for p in loss.posts:
+            self.open_posts[p] = False
+            units.extend(np.flatnonzero(self.where == p).tolist())
+        for u in units:
+            self.lost[u] = True
+            self.idle[u] = False
+
+    # -- run -----------------------------------------------------------------------------
+    def run(self) -> RunRecords:
+        env = self.env
+        env.process(self._arrivals())
+        env.process(self._coverage())
+        for c in self.closures:
+            env.process(self._closure(c))
+        for loss in self.losses:
+            env.process(self._unit_loss(loss))
+        return self.records(run_counting(env))
+
+    def records(self, events: int) -> RunRecords:
+        w = self.w
+        calls = self.calls.copy()
+        calls.insert(0, "call", np.arange(len(calls)))
+        standard = [w.tables.times[t].standard for t in self.c_type]
+        calls["standard"] = standard
+        calls["standard_s"] = [w.fire_standard_s if s == "fire" else
+                               w.ems_standard_s if s == "ems" else np.nan for s in standard]
+        calls["demanded"] = self.demanded
+        calls["sent"] = self.sent
+        calls["first_s"] = self.first
+        calls["full_s"] = self.full
+        calls["waited"] = self.waited
+        return RunRecords(
+            calls=calls.loc[:, list(CALL_RECORD)],
+            trips=pd.DataFrame.from_records(self.trips, columns=list(TRIP_RECORD)),
+            coverage=pd.DataFrame.from_records(self.cover,
+                                               columns=["t_s", "fire_cover", "ems_cover"]),
+            materials=pd.DataFrame.from_records(self.material,
+                                                columns=["call", "item", "demanded", "met"]),
+            horizon_s=self.horizon_s, units=len(w.unit_ids),
+            unit_capability=w.unit_capability, events=events, moves=self.moves)
+
+
+def run_city(world: World, calls: pd.DataFrame, policy: Policy, *, horizon_s: float,
+             travel_rng: np.random.Generator, service_rng: np.random.Generator,
+             closures: Sequence[Closure] = (), losses: Sequence[UnitLoss] = (),
+             start_hour: int = 0) -> RunRecords:
+    """Simulate ``calls`` (columns of :data:`command.sim.arrivals.CALL_COLUMNS`, sorted
+    by ``t_s``) in ``world`` under ``policy``.
+
+    Parameters
+    ----------
+    horizon_s
+        The observed period, seconds: coverage is sampled until then; every call is
+        followed until its units are back (a call no unit can ever serve keeps NaN times).
+    travel_rng, service_rng
+        The travel-noise and service-time streams (see the module docstring).
+    closures, losses
+        Timed road closures and losses of units or stations.
+    start_hour
+        Hour of the day at ``t = 0`` (congestion factors).
+
+    Returns
+    -------
+    RunRecords
+    """
+    randoms = draw_randoms(len(calls), travel_rng, service_rng,
+                           world.tables.param("travel_sigma"))
+    return _Run(world, calls, policy, randoms, float(horizon_s), closures, losses,
+                int(start_hour)).run()
