@@ -5,9 +5,12 @@ validates the engine and prints the simulated mean wait and probability of waiti
 95% confidence intervals as ``[low, high]``, and the Erlang C values beside them. Rates
 are per hour.
 
-``simulate`` is a group: this module creates it with ``cli.group("simulate")`` and adds
-``queue``; the city-simulation options (``--days``, ``--policy``, ``--compare`` ...) go
-on ``cli.group_parser("simulate")`` from the module that owns them.
+``simulate`` itself (no sub-command) runs the city model (:func:`command.sim.run_experiment`):
+``--days D --policy nearest|optimiser --replications R --seed S`` and ``--compare
+nearest,optimiser`` (one variant per policy, common random numbers, paired differences),
+``--remove-base``/``--add-units``/``--close-road`` for a what-if against the baseline,
+``--json`` and ``--report FILE.html`` (or ``.csv``). Replications run on Dask (the
+``dask_scheduler`` setting, or a local cluster) with ``--parallel``.
 """
 
 from __future__ import annotations
@@ -152,8 +155,182 @@ def _queue(args, settings) -> int:
     return 0
 
 
+# ------------------------------------------------------------------------ the city model
+
+def _city_problems(args) -> list[Problem]:
+    from command.sim.policies import POLICIES
+
+    problems = []
+    if not (0 < args.days <= 366):
+        problems.append(Problem("must be a number of days in (0, 366]", field="--days",
+                                value=args.days))
+    if args.replications < 1:
+        problems.append(Problem("must be at least 1", field="--replications",
+                                value=args.replications))
+    if args.seed < 0:
+        problems.append(Problem("must be 0 or more", field="--seed", value=args.seed))
+    if args.per_day is not None and args.per_day < 0:
+        problems.append(Problem("must be 0 or more calls a day", field="--per-day",
+                                value=args.per_day))
+    for p in ([args.policy] + (args.compare.split(",") if args.compare else [])):
+        if p.strip() not in POLICIES:
+            problems.append(Problem(f"must be one of {', '.join(POLICIES)}",
+                                    field="--compare" if p != args.policy else "--policy",
+                                    value=p))
+    for raw in args.add_units or []:
+        parts = raw.split(":")
+        if len(parts) != 3 or not parts[2].isdigit():
+            problems.append(Problem("write BASE:CAPABILITY:COUNT, e.g. F03:engine:2",
+                                    field="--add-units", value=raw))
+    if args.report and not args.report.lower().endswith((".html", ".htm", ".csv")):
+        problems.append(Problem("must end in .html or .csv", field="--report",
+                                value=args.report))
+    return problems
+
+
+def city_variants(args) -> list:
+    """The variants the options ask for: one per ``--compare`` policy, or the baseline
+    and (when any change is given) the what-if."""
+    from command.sim import Variant
+
+    if args.compare:
+        return [Variant(name=p.strip(), policy=p.strip()) for p in args.compare.split(",")]
+    variants = [Variant(name="baseline")]
+    changes = dict(remove_bases=list(args.remove_base or []),
+                   add_units=[(b, c, int(n)) for b, c, n in
+                              (u.split(":") for u in args.add_units or [])],
+                   close_roads=list(args.close_road or []))
+    if any(changes.values()):
+        variants.append(Variant(name="what-if", **changes))
+    return variants
+
+
+def experiment_text(d: dict, lang: str = "zh") -> str:
+    """The experiment as a table people read: each variant's KPIs with 95% intervals,
+    then the paired differences against the baseline."""
+    from command.i18n import t
+    from command.sim.kpis import KPI_NAMES
+
+    def fmt(x):
+        return "—" if x is None else f"{x:.4g}"
+
+    lines = [t("sim.cli.header", lang, source=d["source"], days=f"{d['days']:g}",
+               reps=d["replications"], seed=d["seed"], seconds=d["seconds"])]
+    for v in d["variants"]:
+        lines.append("")
+        lines.append(t("sim.cli.variant", lang, name=v["name"], policy=v["policy"],
+                       moveup=t("sim.cli.moveup", lang) if v["moveup"] else ""))
+        for k in KPI_NAMES:
+            e = v["kpis"][k]
+            lines.append(f"  {t('sim.kpi.' + k, lang):28} {fmt(e['mean']):>10}  "
+                         f"[{fmt(e['ci95'][0])}, {fmt(e['ci95'][1])}]")
+    if d["comparisons"]:
+        lines.append("")
+        for r in d["comparisons"]:
+            if r["kpi"] in ("response_mean_min", "response_p90_min", "share_within_standard",
+                            "utilisation", "waiting_calls", "coverage_fire", "coverage_ems"):
+                head = t("sim.cli.difference", lang, variant=r["variant"], baseline=r["baseline"])
+                lines.append(f"  {head} {t('sim.kpi.' + r['kpi'], lang):24} "
+                             f"{fmt(r['difference']):>10}  [{fmt(r['low'])}, {fmt(r['high'])}]")
+    return "\n".join(lines)
+
+
+def write_report(result, path: str, lang: str) -> None:
+    from pathlib import Path
+
+    from command.sim import report_csv, report_html
+
+    text = report_csv(result) if path.lower().endswith(".csv") else report_html(result, lang=lang)
+    Path(path).write_text(text, encoding="utf-8")
+
+
+def run_with_options(args, settings, **kwargs):
+    """Run :func:`command.sim.run_experiment` with the CLI's progress bar and Dask
+    options; the network and data set are loaded here."""
+    from command.resources import load_dataset
+    from command.roads import load_network
+    from command.sim import run_experiment
+
+    network = load_network(settings)
+    dataset = load_dataset(settings.resources_dir)
+    progress, bar = _progress_bar(not args.json and sys.stderr.isatty())
+    try:
+        if args.parallel:
+            _quiet_dask(args.verbose)
+            from command.sim.queue import dask_client
+            try:
+                with dask_client(settings.dask_scheduler) as client:
+                    return run_experiment(network, dataset, settings, progress=progress,
+                                          client=client, **kwargs)
+            except ModuleNotFoundError as exc:
+                raise SimulationOptionsError(str(exc), [Problem(
+                    "needs the 'cluster' extra", field="--parallel", value=True)]) from exc
+        return run_experiment(network, dataset, settings, progress=progress, **kwargs)
+    finally:
+        if bar is not None:
+            bar.close()
+
+
+def emit_result(args, result) -> None:
+    from command.i18n import t
+
+    data = result.to_dict()
+    if args.report:
+        write_report(result, args.report, args.lang)
+    emit(data, as_json=args.json, text=lambda d: experiment_text(d, args.lang))
+    if args.report and not args.json:
+        print(t("sim.cli.report_written", args.lang, path=args.report), file=sys.stderr)
+
+
+def _city(args, settings) -> int:
+    problems = _city_problems(args)
+    if problems:
+        raise SimulationOptionsError("The simulation cannot run with these options.", problems)
+    result = run_with_options(args, settings, variants=city_variants(args), days=args.days,
+                              replications=args.replications, seed=args.seed,
+                              policy=args.policy, moveup=args.moveup, per_day=args.per_day)
+    emit_result(args, result)
+    return 0
+
+
+def add_run_options(p, *, days: bool = True) -> None:
+    """Options shared by ``simulate`` and ``drill``."""
+    from command.sim.policies import POLICIES
+
+    if days:
+        p.add_argument("--days", type=float, default=1.0, metavar="D",
+                       help="simulated days per replication (default 1)")
+    p.add_argument("--policy", default="nearest", choices=POLICIES,
+                   help="dispatch policy (default nearest)")
+    p.add_argument("--moveup", action="store_true", help="move idle units up after dispatches")
+    p.add_argument("--replications", type=int, default=5, metavar="R",
+                   help="replications (default 5; at least 2 for intervals)")
+    p.add_argument("--seed", type=int, default=0, metavar="S",
+                   help="root random seed; the same seed gives the same numbers (default 0)")
+    p.add_argument("--per-day", type=float, default=None, metavar="N",
+                   help="mean random calls a day (default: the data set's rates, ~59 for "
+                   "Ezhou)")
+    p.add_argument("--parallel", action="store_true",
+                   help="run replications on Dask (the dask_scheduler setting, or a local "
+                   "cluster)")
+    p.add_argument("--report", metavar="FILE", help="write an HTML (.html) or CSV (.csv) report")
+    p.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of the text")
+    p.add_argument("--json", action="store_true", help="print JSON")
+
+
 def register(cli: CLI) -> None:
     simulate = cli.group("simulate", help=SIMULATE_HELP)
+    g = cli.group_parser("simulate")
+    add_run_options(g)
+    g.add_argument("--compare", metavar="P1,P2",
+                   help="compare policies (e.g. nearest,optimiser) with common random numbers")
+    g.add_argument("--remove-base", action="append", metavar="BASE",
+                   help="what-if: take a station and its units away (repeatable)")
+    g.add_argument("--add-units", action="append", metavar="BASE:CAP:N",
+                   help="what-if: add N units of a capability at a base (repeatable)")
+    g.add_argument("--close-road", action="append", metavar="NAME",
+                   help="what-if: close a road or bridge by name or reference (repeatable)")
+    g.set_defaults(handler=_city)
     p = simulate.add_parser(
         "queue", help="the bare M/M/c queue against Erlang C (validates the engine)",
         description="Simulate an M/M/c queue (Poisson arrivals, exponential service, zero "
