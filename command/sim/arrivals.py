@@ -172,14 +172,15 @@ def generate_calls(dataset: Dataset, network, tables: SimTables, *, days: float,
     jitter = rng.normal(0.0, tables.param("place_jitter_m"), (n, 2))
     lat = np.empty(n)
     lon = np.empty(n)
-    grade = np.empty(n, dtype=np.int64)
-    for i in range(n):
-        s_lat, s_lon = sites.lat[districts[i]], sites.lon[districts[i]]
-        j = min(int(u_site[i] * s_lat.size), s_lat.size - 1)
-        lat[i] = s_lat[j] + jitter[i, 0] / _M_PER_DEG_LAT
-        lon[i] = s_lon[j] + jitter[i, 1] / (_M_PER_DEG_LAT * np.cos(np.radians(s_lat[j])))
-        cum = np.cumsum(tables.times[kinds[i]].grade_share)
-        grade[i] = min(int(np.searchsorted(cum, u_grade[i], side="right")), 3) + 1
+    d_of_rate = np.array([x[1] for x in rates])
+    for d in set(districts):
+        rows = np.flatnonzero(d_of_rate[k] == d)
+        s_lat, s_lon = sites.lat[d], sites.lon[d]
+        j = np.minimum((u_site[rows] * s_lat.size).astype(np.int64), s_lat.size - 1)
+        lat[rows] = s_lat[j] + jitter[rows, 0] / _M_PER_DEG_LAT
+        lon[rows] = s_lon[j] + jitter[rows, 1] / (_M_PER_DEG_LAT * np.cos(np.radians(s_lat[j])))
+    cum = np.cumsum([tables.times[x[0]].grade_share for x in rates], axis=1)[k]
+    grade = np.minimum((u_grade[:, None] >= cum).sum(axis=1), 3) + 1
     node, _ = snap(network, lat, lon, max_distance_m=None)
     return pd.DataFrame({
         "t_s": t, "incident_type": kinds, "grade": grade,

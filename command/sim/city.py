@@ -159,6 +159,7 @@ class _Run:
         std.update({c: world.ems_standard_s for c in EMS_CAPABILITIES})
         self.cap_standard = std
         self._post_to_zone = None
+        self._packages: dict[tuple[str, int], tuple[dict, dict]] = {}
 
     # -- helpers -------------------------------------------------------------------------
     def factor(self) -> float:
@@ -227,9 +228,9 @@ class _Run:
             if t > env.now:
                 yield env.timeout(t - env.now)
             kind, grade = self.c_type[k], self.c_grade[k]
-            package = {c: n for c, n in w.dataset.package(kind, grade).items() if n > 0}
+            package, materials = self.packages(kind, grade)
             self.demanded[k] = sum(package.values())
-            self.take_materials(k, kind, grade)
+            self.take_materials(k, materials)
             if not package:
                 continue
             self.waiting[k] = OpenCall(key=k, priority=self.c_prio[k], node=self.c_node[k],
@@ -293,8 +294,16 @@ class _Run:
         self.where[u] = post
         self.free(u)
 
-    def take_materials(self, k: int, kind: str, grade: int) -> None:
-        package = self.w.dataset.material_package(kind, grade)
+    def packages(self, kind: str, grade: int) -> tuple[dict, dict]:
+        """Units and materials a call of ``kind`` and ``grade`` asks for (kept)."""
+        key = (kind, grade)
+        if key not in self._packages:
+            ds = self.w.dataset
+            self._packages[key] = ({c: n for c, n in ds.package(kind, grade).items() if n > 0},
+                                   ds.material_package(kind, grade))
+        return self._packages[key]
+
+    def take_materials(self, k: int, package: dict) -> None:
         if not package:
             return
         node = self.c_node[k]
@@ -326,9 +335,12 @@ class _Run:
         step = self.w.tables.param("coverage_interval_s")
         engine, ambulance = _CAP["engine"], _CAP["ambulance"]
         weight = w.zone_weight / w.zone_weight.sum()
+        cached = (None, None)
         while env.now < self.horizon_s:
+            if cached[0] is not self.tt:
+                cached = (self.tt, self.tt.from_post[:, w.zone_node])
             f = self.factor()
-            to_zone = self.tt.from_post[:, w.zone_node] * f
+            to_zone = cached[1] * f if f != 1.0 else cached[1]
             row = [env.now]
             for cap, std in ((engine, w.fire_standard_s), (ambulance, w.ems_standard_s)):
                 posts = np.unique(self.where[self.idle & ~self.lost & (w.unit_cap == cap)])
