@@ -7,7 +7,7 @@ time limit from settings, and return JSON-ready dicts with names the screen can 
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from typing import Any
 
 import numpy as np
@@ -22,7 +22,8 @@ from command.errors import RoadNetworkError
 from command.situation import (Prepared, assignment_problem, delivery_problems,
                                material_problem, moveup_problem)
 
-__all__ = ["assignment_plan", "materials_plan", "deliveries_plan", "moveup_plan"]
+__all__ = ["assignment_plan", "materials_plan", "deliveries_plan", "moveup_plan",
+           "complete_plan"]
 
 
 def _clean(value: Any) -> Any:
@@ -152,3 +153,31 @@ def moveup_plan(prep: Prepared, busy_unit_ids=(), *, time_limit_s: float | None 
         "move_minutes": result.move_minutes, "objective": result.objective,
         "bound": result.bound, "busy_units": sorted(busy_unit_ids),
     })
+
+
+def complete_plan(prep: Prepared, *, time_limit_s: float | None = None) -> tuple[Plan, dict]:
+    """One Plan with everything: the team assignment, the material allocations, the
+    delivery routes and the move-ups after dispatching the plan's units.
+
+    ``allocations`` are the shipments (depot, point, item, quantity, unit, travel,
+    on time), ``routes`` one entry per truck route (depot, vehicle, stops with arrival,
+    load and lateness, road path), ``moves`` the move-ups (unit, from, to, minutes).
+    The second value adds the figures of each stage (shortages, coverage before and
+    after, greedy comparison).
+    """
+    plan, extra = assignment_plan(prep, time_limit_s=time_limit_s)
+    materials, mdata = materials_plan(prep, time_limit_s=time_limit_s)
+    deliveries = deliveries_plan(prep, materials, time_limit_s=time_limit_s)
+    moves = moveup_plan(prep, [a.unit_id for a in plan.assignments],
+                        time_limit_s=time_limit_s)
+    routes = [{"depot_id": d["depot_id"], **r} for d in deliveries["depots"]
+              for r in d["routes"]]
+    plan = replace(plan, allocations=tuple(mdata["shipments"]), routes=tuple(routes),
+                   moves=tuple(moves["moves"]))
+    figures = {**extra, "materials_status": mdata["status"], "shortages": mdata["shortages"],
+               "unmet": mdata["unmet"],
+               "unserved_stops": {d["depot_id"]: d["unserved"] for d in deliveries["depots"]
+                                  if d["unserved"]},
+               "moveup_status": moves["status"], "coverage_before": moves["before"],
+               "coverage_after": moves["after"]}
+    return plan, figures

@@ -11,6 +11,9 @@ anything is solved, and prints the plan: JSON with ``--json``, a short table oth
 * ``materials``: shipments, unmet lines, shortages per item, depot use.
 * ``moveup``: after dispatching the assignment plan's units, which idle units move to
   which base, the minutes of each move and coverage before and after.
+* ``plan``: all of it as one Plan (assignments, allocations, routes, moves,
+  explanations, solver status); ``--record`` stores the situation's incidents and the
+  plan as proposed, for the duty officer to approve, modify or reject.
 """
 
 from __future__ import annotations
@@ -107,6 +110,56 @@ def _moveup(args, settings) -> int:
     return 0
 
 
+def _plan_text(d: dict) -> str:
+    lines = [_assign_text(d)]
+    lines.append(f"materials {d['materials_status']}: {len(d['allocations'])} shipments, "
+                 f"{len(d['shortages'])} items short; {len(d['routes'])} truck routes; "
+                 f"move-up {d['moveup_status']}: {len(d['moves'])} moves")
+    if d.get("plan_id") is not None:
+        lines.append(f"recorded: plan {d['plan_id']} for incidents "
+                     f"{', '.join(d['recorded_incidents'])}")
+    return "\n".join(lines)
+
+
+def _plan(args, settings) -> int:
+    from command.solve import complete_plan
+
+    prep = load_prepared(args.situation, settings)
+    plan, figures = complete_plan(prep, time_limit_s=_limit(args, settings))
+    data = {**plan.to_dict(), **figures, "situation": prep.situation.name}
+    if args.record:
+        data.update(_record(prep, plan, settings, args.actor))
+    emit(data, as_json=args.json, text=_plan_text)
+    return 0
+
+
+def _record(prep, plan, settings, actor: str) -> dict:
+    """Store the situation's incidents and the plan (assignments renamed to the store's
+    incident ids) in one transaction; returns the plan id and the incident ids."""
+    from dataclasses import replace
+
+    from command import store
+    from command.model import Incident
+
+    engine = store.engine_for(settings)
+    with store.session_scope(engine) as s:
+        ids = {}
+        for inc in prep.situation.incidents:
+            ids[inc.id] = store.create_incident(
+                s, Incident("", inc.type, inc.lat, inc.lon, inc.priority, inc.grade,
+                            description=f"{prep.situation.name} {inc.id}".strip()), actor)
+        renamed = replace(
+            plan, incident_ids=tuple(ids[i] for i in plan.incident_ids),
+            assignments=tuple(replace(a, incident_id=ids[a.incident_id])
+                              for a in plan.assignments),
+            shortfalls=tuple(replace(x, incident_id=ids[x.incident_id])
+                             for x in plan.shortfalls))
+        payload = renamed.to_dict()
+        payload["situation_ids"] = ids
+        plan_id = store.save_plan(s, payload, list(ids.values()), actor)
+    return {"plan_id": plan_id, "recorded_incidents": list(ids.values())}
+
+
 def add_common(p) -> None:
     p.add_argument("--situation", metavar="FILE", required=True,
                    help="situation file (YAML or JSON; see docs/situations.md)")
@@ -143,3 +196,13 @@ def register(cli: CLI) -> None:
     p.add_argument("--no-dispatch", action="store_true",
                    help="plan move-up for the situation as it is, without dispatching")
     p.set_defaults(handler=_moveup)
+    p = optimise.add_parser(
+        "plan", help="the whole plan: teams, materials, deliveries and move-up",
+        description="Solve the situation's team assignment, material allocation, delivery "
+        "routes and move-up, and print them as one Plan; --record stores the incidents and "
+        "the proposed plan (audited) for the duty officer's decision.")
+    add_common(p)
+    p.add_argument("--record", action="store_true",
+                   help="store the situation's incidents and the plan as proposed")
+    p.add_argument("--actor", default="cli", help="who records it (audit log; default cli)")
+    p.set_defaults(handler=_plan)

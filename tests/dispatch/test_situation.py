@@ -310,3 +310,46 @@ def test_incident_inside_a_closed_area_is_reached_and_others_avoid_it(
                                                 int(closed_prep.incident_nodes[0]))).any()
     assert np.isfinite(closed.eta_s).all()
     np.testing.assert_allclose(closed.eta_s, open_.eta_s)
+
+
+def test_complete_plan_fills_allocations_routes_and_moves(example):
+    from command.solve import complete_plan
+
+    plan, figures = complete_plan(example, time_limit_s=1.0)
+    assert plan.assignments and plan.allocations and plan.routes
+    assert len(plan.moves) <= example.situation.moveup.max_moves
+    shipped = {(a["depot_id"], a["point_id"]) for a in plan.allocations}
+    assert {(r["depot_id"], s["point_id"]) for r in plan.routes for s in r["stops"]} <= shipped
+    busy = {a.unit_id for a in plan.assignments}
+    assert not busy & {m["unit_id"] for m in plan.moves}  # no dispatched unit moves up
+    again = type(plan).from_dict(json.loads(json.dumps(plan.to_dict())))
+    assert again.allocations == plan.allocations and again.moves == plan.moves
+    assert figures["materials_status"] in ("OPTIMAL", "FEASIBLE")
+
+
+def test_cli_plan_record_stores_incidents_and_a_proposed_plan(ezhou_store, capsys,
+                                                              monkeypatch):
+    from command import store
+
+    settings, engine = ezhou_store
+    monkeypatch.setenv("CC_DATA_DIR", str(settings.data_dir))
+    monkeypatch.setenv("DATABASE_URL", settings.database_url)
+    rc = main(["optimise", "plan", "--situation", str(EXAMPLE), "--time-limit", "1",
+               "--record", "--actor", "planner-1", "--json"])
+    assert rc == 0
+    data = json.loads(capsys.readouterr().out)
+    with store.session_scope(engine, read_only=True) as s:
+        rec = store.get_plan(s, data["plan_id"])
+        incidents = {i.incident_id: i for i in store.list_incidents(s)}
+        audit = store.list_audit(s, limit=20)
+    assert rec.status == "proposed"
+    assert set(rec.incident_ids) == set(data["recorded_incidents"]) <= set(incidents)
+    assert len(rec.incident_ids) == 6
+    assert {a["unit_id"] for a in rec.payload["assignments"]} == \
+        {a["unit_id"] for a in data["assignments"]}
+    assert any(e.actor == "planner-1" for e in audit)
+    # the duty officer approves it: its units are dispatched
+    with store.session_scope(engine) as s:
+        store.decide_plan(s, rec.plan_id, "approve", "指挥长")
+        status = {u.unit_id: u.status for u in store.list_units(s)}
+    assert all(status[a["unit_id"]] == "dispatched" for a in rec.payload["assignments"])
