@@ -23,6 +23,7 @@ from command.i18n import t
 from command.model import CAPABILITIES
 from dashboard import context
 from dashboard import figures_pages as views
+from dashboard.jobs import jobs_of
 
 dash.register_page(__name__, path="/drills", name="drills", name_key="nav.drills", order=30)
 
@@ -341,7 +342,7 @@ def _on_run(_n, source, days, reps, seed, variants, lang):
     except ValueError as exc:
         return no_update, True, str(exc), "summary error"
     key = spec_key(spec)
-    views.jobs_of(flask.current_app.config, JOBS_KEY).start(
+    jobs_of(flask.current_app.config, JOBS_KEY).start(
         key, run_drill, context.current(), spec, with_progress=True)
     return key, False, t("pages.drill.running", lang, done=0.0), "summary busy"
 
@@ -352,7 +353,7 @@ def _on_run(_n, source, days, reps, seed, variants, lang):
           Input("drill-tick", "n_intervals"), State("drill-job", "data"), State("drill-lang", "data"),
           prevent_initial_call=True)
 def _on_progress(_n, key, lang):
-    job = views.jobs_of(flask.current_app.config, JOBS_KEY).get(key) if key else None
+    job = jobs_of(flask.current_app.config, JOBS_KEY).get(key) if key else None
     width, text, cls, finished = progress_view(job, lang)
     if job is not None and job.state == "done":
         result = job.result["result"]
@@ -373,7 +374,7 @@ clientside_callback(views.SCALE_JS, Output("drill-scale", "data"),
           Input("drill-result", "data"), Input("drill-scale", "data"), State("drill-lang", "data"))
 def _on_result(ref, scale, lang):
     ctx = context.current()
-    job = views.jobs_of(flask.current_app.config, JOBS_KEY).get(ref["key"]) if ref else None
+    job = jobs_of(flask.current_app.config, JOBS_KEY).get(ref["key"]) if ref else None
     comparison = (views.comparison_of(job.result["result"]) if job and job.state == "done"
                   else {"variants": [], "kpis": [], "response_min": {}, "missed": {}})
     lat, lon = ctx.road_lines
@@ -388,7 +389,7 @@ def _on_result(ref, scale, lang):
 @callback(Output("drill-download", "data"), Input("drill-html", "n_clicks"),
           Input("drill-csv", "n_clicks"), State("drill-result", "data"), prevent_initial_call=True)
 def _on_export(_h, _c, ref):
-    job = views.jobs_of(flask.current_app.config, JOBS_KEY).get(ref["key"]) if ref else None
+    job = jobs_of(flask.current_app.config, JOBS_KEY).get(ref["key"]) if ref else None
     if job is None or job.state != "done":
         return no_update
     if dash_ctx.triggered_id == "drill-html":

@@ -19,6 +19,7 @@ from command.i18n import t
 from command.live_situation import materials_from_store
 from dashboard import context
 from dashboard import figures_pages as views
+from dashboard.jobs import Jobs, jobs_of
 
 dash.register_page(__name__, path="/materials", name="materials", name_key="nav.materials",
                    order=20)
@@ -103,7 +104,7 @@ def map_patch(ctx: context.ScreenContext, plan, size_by: str, lang: str,
     return patch
 
 
-def poll(ctx: context.ScreenContext, jobs: views.Jobs, have_change, lang: str):
+def poll(ctx: context.ScreenContext, jobs: Jobs, have_change, lang: str):
     """One poll: start (or find) the solve for the store's current state.
 
     Returns (plan or None when the page has it already, status text, status class).
@@ -191,7 +192,7 @@ def stock_table(rows: list[dict], lang: str):
           Input("mat-tick", "n_intervals"), State("mat-plan", "data"), State("mat-lang", "data"))
 def _on_tick(_n, have, lang):
     ctx = context.current()
-    plan, status, cls = poll(ctx, views.jobs_of(flask.current_app.config, JOBS_KEY),
+    plan, status, cls = poll(ctx, jobs_of(flask.current_app.config, JOBS_KEY),
                              (have or {}).get("change_id"), lang)
     return (no_update if plan is None else plan), status, cls
 

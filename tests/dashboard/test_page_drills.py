@@ -7,6 +7,8 @@ import time
 
 import pytest
 
+from dashboard.jobs import Jobs
+
 from command import sim
 from command.i18n import t
 from dashboard import figures_pages as views
@@ -111,7 +113,7 @@ def test_comparison_table_and_figures_carry_the_results_values(ctx, page):
 
 
 def test_progress_and_a_missing_simulator_are_told(ctx, page, ezhou_dataset):
-    jobs = views.Jobs()
+    jobs = Jobs()
     variants = page.add_change(page.add_variant([{"name": "现状", "changes": []}], "", "zh"),
                                {"kind": "remove_base", "base_id": ezhou_dataset.bases[0].base_id})
     spec = page.run_spec("rates", 1, 2, 1, variants, "zh")

@@ -8,6 +8,8 @@ import time
 import numpy as np
 import pytest
 
+from dashboard.jobs import Jobs
+
 from command import store
 from command.i18n import t
 from command.live_situation import materials_from_store
@@ -136,7 +138,7 @@ def test_a_large_demand_shows_a_shortage(ctx, ezhou_dataset):
 
 
 def test_poll_solves_in_the_background_once_per_change(ctx, page):
-    jobs = views.Jobs()
+    jobs = Jobs()
     plan, status, cls = page.poll(ctx, jobs, None, "zh")
     deadline = time.monotonic() + 30
     while plan is None and time.monotonic() < deadline:
@@ -158,7 +160,7 @@ def test_poll_solves_in_the_background_once_per_change(ctx, page):
 
 def test_poll_reports_an_off_network_incident(ctx, page):
     _incident(ctx.engine, "fire", 31.5, 116.5)
-    jobs = views.Jobs()
+    jobs = Jobs()
     deadline = time.monotonic() + 30
     while True:
         plan, status, cls = page.poll(ctx, jobs, None, "zh")
