@@ -125,12 +125,21 @@ class _Run:
         self.r = randoms
         self.horizon_s = horizon_s
         self.start_hour = start_hour
-        self.factors = {int(h): float(f) for h, f in world.settings.congestion_factors.items()}
+        factors = {int(h): float(f) for h, f in world.settings.congestion_factors.items()}
+        self.hour_factor = [factors.get(h, 1.0) for h in range(24)]
         n_units = len(world.unit_ids)
-        self.idle = np.ones(n_units, dtype=bool)
+        self.idle = np.ones(n_units, dtype=bool)  # at its post, free
+        self.avail = np.ones(n_units, dtype=bool)  # dispatchable: idle or moving up
         self.lost = np.zeros(n_units, dtype=bool)
-        self.where = world.unit_post.copy()  # post the unit is at / returns to
-        self.busy_cap = np.zeros(len(CAPABILITIES))
+        self.where = world.unit_post.copy()  # post the unit is at / heads for
+        # move-up drives in progress (see _relocate): origin post, start and end times
+        self.moving = np.zeros(n_units, dtype=bool)
+        self.move_from = world.unit_post.copy()
+        self.move_t0 = np.zeros(n_units)
+        self.move_t1 = np.zeros(n_units)
+        self.move_seq = [0] * n_units
+        self.n_moving = 0
+        self.cap_units = {c: np.flatnonzero(world.unit_cap == c) for c in range(len(CAPABILITIES))}
         self.open_posts = np.ones(len(world.post_ids), dtype=bool)
         self.closed = np.zeros(world.network.n_edges, dtype=bool)
         self.tt = world.travel()
@@ -144,6 +153,17 @@ class _Run:
         self.c_prio = self.calls["priority"].astype(int).tolist()
         self.c_t = self.calls["t_s"].astype(float).tolist()
         n = len(self.calls)
+        times = [world.tables.times[kind] for kind in self.c_type]
+        self.c_times = times
+        # per-call service draws turned into durations once (same arithmetic per call)
+        self.c_scene = [tm.on_scene_median_s * np.exp(tm.on_scene_sigma * z)
+                        for tm, z in zip(times, randoms["scene_z"].tolist())]
+        handover = world.tables.param("hospital_handover_s")
+        self.c_handover = [handover * np.exp(0.3 * z - 0.045)
+                           for z in randoms["handover_z"].tolist()]
+        self.travel_noise = randoms["travel"]
+        self.convey_u = randoms["convey_u"]
+        self.ed_stay_s = world.tables.param("ed_stay_s")
         self.demanded = [0] * n
         self.sent = [0] * n
         self.arrived = [0] * n
@@ -158,39 +178,74 @@ class _Run:
         std = {c: world.fire_standard_s for c in FIRE_CAPABILITIES}
         std.update({c: world.ems_standard_s for c in EMS_CAPABILITIES})
         self.cap_standard = std
+        self._hospital_order: tuple = (None, {})
+        self._view = DispatchView(idle=self.avail, unit_cap=world.unit_cap,
+                                  unit_ids=world.unit_ids,
+                                  unit_capability=world.unit_capability,
+                                  eta_s=self.eta_all, cap_units=self.cap_units,
+                                  eta_units=self.eta_units)
         self._post_to_zone = None
         self._packages: dict[tuple[str, int], tuple[dict, dict]] = {}
 
     # -- helpers -------------------------------------------------------------------------
     def factor(self) -> float:
-        if not self.factors:
-            return 1.0
-        return self.factors.get(int(self.start_hour + self.env.now // 3600.0) % 24, 1.0)
+        return self.hour_factor[int(self.start_hour + self.env._now // 3600.0) % 24]
 
-    def view(self) -> DispatchView:
+    def eta_units(self, node: int, units: np.ndarray) -> np.ndarray:
+        """Travel time (s, this hour, no noise) of ``units`` to ``node``: from their post,
+        and for a unit on a move-up drive the better of (a) the rest of its drive plus
+        the time from the post it heads for and (b) turning back: the time it has driven
+        plus the time from the post it left (the drive taken as symmetric)."""
         f = self.factor()
-        from_post, where = self.tt.from_post, self.where
-        return DispatchView(idle=self.idle & ~self.lost, unit_cap=self.w.unit_cap,
-                            unit_ids=self.w.unit_ids, unit_capability=self.w.unit_capability,
-                            eta_s=lambda node: from_post[where, node] * f)
+        eta = self.tt.from_post[self.where[units], node] * f
+        if self.n_moving:
+            m = self.moving[units]
+            if m.any():
+                mu = units[m]
+                now = self.env.now
+                ahead = eta[m] + (self.move_t1[mu] - now)
+                back = self.tt.from_post[self.move_from[mu], node] * f + (now - self.move_t0[mu])
+                eta[m] = np.minimum(ahead, back)
+        return eta
+
+    def eta_all(self, node: int) -> np.ndarray:
+        return self.eta_units(node, np.arange(self.where.size))
 
     def dispatch(self) -> None:
         if not self.waiting:
             return
-        pairs = self.policy.assign(self.view(), list(self.waiting.values()))
+        pairs = self.policy.assign(self._view, list(self.waiting.values()))
+        avail, capability = self.avail, self.w.unit_capability
         for u, k in pairs:
             call = self.waiting.get(k)
-            cap = self.w.unit_capability[u]
-            if call is None or not self.idle[u] or self.lost[u] or call.missing.get(cap, 0) <= 0:
+            cap = capability[u]
+            if call is None or not avail[u] or call.missing.get(cap, 0) <= 0:
                 continue  # a policy's surplus is ignored, never double-booked
             call.missing[cap] -= 1
-            self.idle[u] = False
-            self.env.process(self._trip(u, k, self.sent[k]))
+            avail[u] = False
+            if self.moving[u]:
+                self.env.process(self._trip(u, k, self.sent[k], self.take_from_move(u, k)))
+            else:
+                self.idle[u] = False
+                self.env.process(self._trip(u, k, self.sent[k]))
             self.sent[k] += 1
         for k in [k for k, c in self.waiting.items() if not any(v > 0 for v in c.missing.values())]:
             del self.waiting[k]
         if pairs and self.policy.moveup:
             self.move_up()
+
+    def take_from_move(self, u: int, k: int) -> tuple[float, float]:
+        """End the move-up drive of ``u`` (dispatched to call ``k`` on the way): the
+        (road seconds, fixed seconds) of its drive to the call, by the shorter of going
+        on through its new post or turning back through the old one (see eta_units)."""
+        self.moving[u] = False
+        self.n_moving -= 1
+        self.move_seq[u] += 1
+        now, node = self.env.now, self.c_node[k]
+        f = self.factor()
+        ahead = self.tt.from_post[self.where[u], node] * f, self.move_t1[u] - now
+        back = self.tt.from_post[self.move_from[u], node] * f, now - self.move_t0[u]
+        return ahead if sum(ahead) <= sum(back) else back
 
     def move_up(self) -> None:
         w = self.w
@@ -210,27 +265,36 @@ class _Run:
             max_moves=int(w.tables.param("moveup_max_moves")),
             max_move_s=w.tables.param("moveup_max_move_s"),
             move_cost_share=w.tables.param("moveup_cost_share"))
+        now = self.env.now
         for u, p in moves:
+            drive = float(to_post[self.where[u], p])
             self.idle[u] = False
+            self.moving[u] = True  # stays dispatchable (avail) on the way
+            self.n_moving += 1
+            self.move_seq[u] += 1
+            self.move_from[u], self.where[u] = self.where[u], p
+            self.move_t0[u], self.move_t1[u] = now, now + drive
             self.moves += 1
-            self.env.process(self._relocate(u, p, float(to_post[self.where[u], p])))
+            self.env.process(self._relocate(u, self.move_seq[u], drive))
 
     def free(self, u: int) -> None:
         if self.lost[u]:
             return
         self.idle[u] = True
+        self.avail[u] = True
         self.dispatch()
 
     # -- processes -----------------------------------------------------------------------
     def _arrivals(self) -> Iterator[simpy.Event]:
-        env, w = self.env, self.w
+        env = self.env
+        timeout = env.timeout
         for k, t in enumerate(self.c_t):
             if t > env.now:
-                yield env.timeout(t - env.now)
-            kind, grade = self.c_type[k], self.c_grade[k]
-            package, materials = self.packages(kind, grade)
+                yield timeout(t - env.now)
+            package, materials = self.packages(self.c_type[k], self.c_grade[k])
             self.demanded[k] = sum(package.values())
-            self.take_materials(k, materials)
+            if materials:
+                self.take_materials(k, materials)
             if not package:
                 continue
             self.waiting[k] = OpenCall(key=k, priority=self.c_prio[k], node=self.c_node[k],
@@ -238,39 +302,39 @@ class _Run:
             self.dispatch()
             self.waited[k] = k in self.waiting
 
-    def _trip(self, u: int, k: int, j: int) -> Iterator[simpy.Event]:
-        env, w, tt = self.env, self.w, self.tt
-        noise = self.r["travel"][k, j % K_SLOTS]
+    def _trip(self, u: int, k: int, j: int, from_move: tuple[float, float] | None = None
+              ) -> Iterator[simpy.Event]:
+        env, w = self.env, self.w
+        noise = self.travel_noise[k, j % K_SLOTS].tolist()
         node, post = self.c_node[k], self.where[u]
-        kind = self.c_type[k]
-        times = w.tables.times[kind]
+        times = self.c_times[k]
         start = env.now
-        f = self.factor()
-        drive = tt.from_post[post, node] * f * noise[0]
+        if from_move is None:
+            drive = self.tt.from_post[post, node] * self.factor() * noise[0]
+        else:  # dispatched on a move-up drive (see take_from_move)
+            drive = from_move[0] * noise[0] + from_move[1]
         yield env.timeout(times.turnout_s + drive)
         arrive = env.now
-        self.arrived[k] += 1
-        if self.arrived[k] == 1:
+        n = self.arrived[k] = self.arrived[k] + 1
+        if n == 1:
             self.first[k] = arrive - self.c_t[k]
-        if self.arrived[k] == self.demanded[k]:
+        if n == self.demanded[k]:
             self.full[k] = arrive - self.c_t[k]
-        yield env.timeout(times.on_scene_median_s * np.exp(times.on_scene_sigma
-                                                           * self.r["scene_z"][k]))
+        yield env.timeout(self.c_scene[k])
         here, hospital, bed_wait = node, -1, 0.0
         if (w.unit_cap[u] == _AMBULANCE
-                and self.r["convey_u"][k, j % K_SLOTS] < times.transport_share):
+                and self.convey_u[k, j % K_SLOTS] < times.transport_share):
             hospital = self.hospital_for(node)
             yield env.timeout(self.tt.to_hospital[node, hospital] * self.factor() * noise[1])
             asked = env.now
             request = self.beds[hospital].request()
             yield request
             bed_wait = env.now - asked
-            handover = w.tables.param("hospital_handover_s")
-            yield env.timeout(handover * np.exp(0.3 * self.r["handover_z"][k] - 0.045))
+            yield env.timeout(self.c_handover[k])
             env.process(self._patient(hospital, request))
             here = int(w.hospital_node[hospital])
         back = self.tt.to_post[here, post]
-        if not np.isfinite(back):  # cut off by a closure: the open network's time
+        if not back < np.inf:  # cut off by a closure: the open network's time
             back = w.travel().to_post[here, post]
         yield env.timeout(back * self.factor() * noise[2])
         self.trips.append((k, u, w.unit_capability[u], start, arrive, env.now, hospital,
@@ -278,20 +342,29 @@ class _Run:
         self.free(u)
 
     def hospital_for(self, node: int) -> int:
+        tt, orders = self._hospital_order
+        if tt is not self.tt:
+            orders = {}
+            self._hospital_order = (self.tt, orders)
         t = self.tt.to_hospital[node]
-        order = np.argsort(t, kind="stable")
+        order = orders.get(node)
+        if order is None:
+            order = orders[node] = np.argsort(t, kind="stable").tolist()
         for h in order:
             if self.beds[h].count < self.beds[h].capacity and np.isfinite(t[h]):
                 return int(h)
         return int(order[0])
 
     def _patient(self, hospital: int, request) -> Iterator[simpy.Event]:
-        yield self.env.timeout(self.w.tables.param("ed_stay_s"))
+        yield self.env.timeout(self.ed_stay_s)
         self.beds[hospital].release(request)
 
-    def _relocate(self, u: int, post: int, drive_s: float) -> Iterator[simpy.Event]:
+    def _relocate(self, u: int, seq: int, drive_s: float) -> Iterator[simpy.Event]:
         yield self.env.timeout(drive_s)
-        self.where[u] = post
+        if self.move_seq[u] != seq or not self.moving[u]:
+            return  # dispatched (or lost) on the way: the trip or the loss has the unit
+        self.moving[u] = False
+        self.n_moving -= 1
         self.free(u)
 
     def packages(self, kind: str, grade: int) -> tuple[dict, dict]:
@@ -335,17 +408,24 @@ class _Run:
         step = self.w.tables.param("coverage_interval_s")
         engine, ambulance = _CAP["engine"], _CAP["ambulance"]
         weight = w.zone_weight / w.zone_weight.sum()
-        cached = (None, None)
+        n_zones, n_posts = w.zone_node.size, len(w.post_ids)
+        is_cap = [(w.unit_cap == engine, w.fire_standard_s),
+                  (w.unit_cap == ambulance, w.ems_standard_s)]
+        within: dict = {}  # (travel tables, factor) -> per standard: post x zone in reach
         while env.now < self.horizon_s:
-            if cached[0] is not self.tt:
-                cached = (self.tt, self.tt.from_post[:, w.zone_node])
             f = self.factor()
-            to_zone = cached[1] * f if f != 1.0 else cached[1]
+            key = (id(self.tt), f)
+            if key not in within or within[key][0] is not self.tt:
+                to_zone = self.tt.from_post[:, w.zone_node]
+                to_zone = to_zone * f if f != 1.0 else to_zone
+                within[key] = (self.tt, [to_zone <= std for _, std in is_cap])
+            reach = within[key][1]
             row = [env.now]
-            for cap, std in ((engine, w.fire_standard_s), (ambulance, w.ems_standard_s)):
-                posts = np.unique(self.where[self.idle & ~self.lost & (w.unit_cap == cap)])
-                covered = (to_zone[posts] <= std).any(axis=0) if posts.size else \
-                    np.zeros(w.zone_node.size, dtype=bool)
+            for (mask, _), in_reach in zip(is_cap, reach):
+                posts = np.zeros(n_posts, dtype=bool)
+                posts[self.where[self.idle & mask]] = True
+                covered = in_reach[posts].any(axis=0) if posts.any() else \
+                    np.zeros(n_zones, dtype=bool)
                 row.append(float(weight[covered].sum()))
             self.cover.append(tuple(row))
             yield env.timeout(step)
@@ -373,7 +453,10 @@ class _Run:
             units.extend(np.flatnonzero(self.where == p).tolist())
         for u in units:
             self.lost[u] = True
-            self.idle[u] = False
+            self.idle[u] = self.avail[u] = False
+            if self.moving[u]:
+                self.moving[u] = False
+                self.n_moving -= 1
 
     # -- run -----------------------------------------------------------------------------
     def run(self) -> RunRecords:

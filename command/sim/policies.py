@@ -55,6 +55,20 @@ class DispatchView:
     unit_ids: tuple[str, ...]
     unit_capability: tuple[str, ...]
     eta_s: Callable[[int], np.ndarray]
+    #: optional fast paths: unit indices per capability index, and
+    #: ``eta_units(node, units)`` = ``eta_s(node)[units]``
+    cap_units: dict[int, np.ndarray] | None = None
+    eta_units: Callable[[int, np.ndarray], np.ndarray] | None = None
+
+    def eta_of(self, node: int, units: np.ndarray) -> np.ndarray:
+        if self.eta_units is not None:
+            return self.eta_units(node, units)
+        return self.eta_s(node)[units]
+
+    def units_of(self, cap: int) -> np.ndarray:
+        if self.cap_units is not None:
+            return self.cap_units[cap]
+        return np.flatnonzero(self.unit_cap == cap)
 
 
 class Policy(Protocol):
@@ -73,17 +87,26 @@ class NearestPolicy:
     def assign(self, view: DispatchView, calls: Sequence[OpenCall]) -> list[tuple[int, int]]:
         free = view.idle.copy()
         out = []
-        for call in sorted(calls, key=lambda c: (c.priority, c.key)):
-            eta = None
+        if len(calls) > 1:
+            calls = sorted(calls, key=lambda c: (c.priority, c.key))
+        for call in calls:
             for cap, n in call.missing.items():
-                cands = np.flatnonzero(free & (view.unit_cap == _CAP[cap]))
-                if n <= 0 or not cands.size:
+                if n <= 0:
                     continue
-                if eta is None:
-                    eta = view.eta_s(call.node)
-                e = eta[cands]
-                cands, e = cands[np.isfinite(e)], e[np.isfinite(e)]
-                chosen = cands[np.argsort(e, kind="stable")[:n]]
+                units = view.units_of(_CAP[cap])
+                cands = units[free[units]]
+                if not cands.size:
+                    continue
+                e = view.eta_of(call.node, cands)
+                if n == 1:  # the first nearest, as a stable sort would give
+                    i = int(np.argmin(e))
+                    if not np.isfinite(e[i]):
+                        continue
+                    chosen = cands[i:i + 1]
+                else:
+                    ok = np.isfinite(e)
+                    cands, e = cands[ok], e[ok]
+                    chosen = cands[np.argsort(e, kind="stable")[:n]]
                 free[chosen] = False
                 out.extend((int(u), call.key) for u in chosen)
         return out
