@@ -9,8 +9,9 @@ printed apart).
 The bare loop replays the same event structure from the model's own records with no
 model logic: one timeout per call arrival; per unit trip a timeout to the scene, one on
 scene, for a conveyance a timeout to hospital, a bed request, a handover timeout and a
-patient-stay timeout, then a timeout back; one timeout per depot resupply and per
-coverage sample. Its durations are the model's, so the event calendar is the same size.
+patient-stay timeout, then a timeout back; one process with one timeout per depot
+resupply (as the model) and one timeout per coverage sample. Its durations are the
+model's, so the event calendar is the same size (the two event counts are printed).
 
     .venv/bin/python bench/sim_city.py [--days 5] [--per-day 300] [--repeat 3]
 """
@@ -61,10 +62,15 @@ def bare_loop(rec) -> int:
             env.process(patient())
         yield env.timeout(max(1.0, total[i] - scene[i] - on_scene[i]))
 
+    def resupply():
+        yield env.timeout(43200.0)
+
     def arrivals():
         for k, t in enumerate(call_t):
             if t > env.now:
                 yield env.timeout(t - env.now)
+            if k in resupplied:
+                env.process(resupply())
             for i in by_call.get(k, ()):
                 env.process(trip(i))
 
@@ -72,11 +78,10 @@ def bare_loop(rec) -> int:
         for _ in range(n):
             yield env.timeout(step)
 
+    met = rec.materials.groupby("call")["met"].sum() if len(rec.materials) else None
+    resupplied = set() if met is None else set(met.index[met.gt(0)].tolist())
     env.process(arrivals())
     env.process(every(len(rec.coverage), 900.0))
-    resupplies = int(rec.materials.groupby("call")["met"].sum().gt(0).sum()) if len(
-        rec.materials) else 0
-    env.process(every(resupplies, 43200.0 / max(1, resupplies)))
     return run_counting(env)
 
 

@@ -182,8 +182,9 @@ def generate_calls(dataset: Dataset, network, tables: SimTables, *, days: float,
     cum = np.cumsum([tables.times[x[0]].grade_share for x in rates], axis=1)[k]
     grade = np.minimum((u_grade[:, None] >= cum).sum(axis=1), 3) + 1
     node, _ = snap(network, lat, lon, max_distance_m=None)
+    prio = {(kind, g): priority_of(kind, g) for kind in set(kinds) for g in range(1, 5)}
     return pd.DataFrame({
         "t_s": t, "incident_type": kinds, "grade": grade,
-        "priority": [priority_of(kind, int(g)) for kind, g in zip(kinds, grade)],
+        "priority": [prio[x] for x in zip(kinds, grade.tolist())],
         "district": districts, "lat": lat, "lon": lon, "node": node.astype(np.int64),
         "label": [""] * n})

@@ -156,11 +156,11 @@ class _Run:
         times = [world.tables.times[kind] for kind in self.c_type]
         self.c_times = times
         # per-call service draws turned into durations once (same arithmetic per call)
-        self.c_scene = [tm.on_scene_median_s * np.exp(tm.on_scene_sigma * z)
-                        for tm, z in zip(times, randoms["scene_z"].tolist())]
+        median = np.array([tm.on_scene_median_s for tm in times], dtype=float)
+        sigma = np.array([tm.on_scene_sigma for tm in times], dtype=float)
+        self.c_scene = (median * np.exp(sigma * randoms["scene_z"])).tolist()
         handover = world.tables.param("hospital_handover_s")
-        self.c_handover = [handover * np.exp(0.3 * z - 0.045)
-                           for z in randoms["handover_z"].tolist()]
+        self.c_handover = (handover * np.exp(0.3 * randoms["handover_z"] - 0.045)).tolist()
         self.travel_noise = randoms["travel"]
         self.convey_u = randoms["convey_u"]
         self.ed_stay_s = world.tables.param("ed_stay_s")
