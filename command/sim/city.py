@@ -11,15 +11,21 @@ Each actor is a process function that reads like its story:
   drives back to its post and is free again; then the waiting calls are offered to the
   policy again;
 - ``_patient``: holds an emergency bed for the emergency-department stay;
-- ``_relocate``: a move-up drive to another post (the unit is not dispatchable meanwhile);
+- ``_relocate``: a move-up drive to another post; the unit stays dispatchable on the way:
+  its travel time to a call is the better of going on (the rest of the drive plus the
+  time from the new post) and turning back (the time driven so far, the drive taken as
+  symmetric, plus the time from the old post);
 - ``_resupply``: a depot's consumed stock comes back after the resupply delay;
 - ``_coverage``: every interval, the share of zones with an idle engine within the fire
   standard and an idle ambulance within the EMS standard;
 - ``_closure``, ``_unit_loss``: drill injects changing roads and the fleet.
 
-Simplifications, stated: a unit is dispatchable only when idle at its post (not while
-returning); travel times are fixed when a drive starts (a closure during a drive does not
-reroute it); every unit of a call stays on scene for the call's on-scene time counted
+Simplifications, stated: a unit is dispatchable when idle at its post or on a move-up
+drive (not while returning from a call); travel times are fixed when a drive starts (a closure during a drive does not
+reroute it); closures apply before the calls of the same instant; a node a post can
+no longer reach under a closure (inside a closed zone) is reached at the open network's
+time, and a
+leg back or to hospital that a closure cuts off takes the open network's time; every unit of a call stays on scene for the call's on-scene time counted
 from its own arrival; a unit lost while busy is lost when it is back at its post.
 
 Randomness (common random numbers): all draws of call ``k`` are made before the run from
@@ -35,6 +41,7 @@ see :class:`RunRecords`; KPIs are pure functions over them (:mod:`command.sim.kp
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from dataclasses import dataclass, field
 from typing import Iterator, Sequence
@@ -46,7 +53,7 @@ import simpy
 from command.sim._engine import run_counting
 from command.model import CAPABILITIES
 from command.sim.policies import DispatchView, OpenCall, Policy, moveup_moves
-from command.sim.world import EMS_CAPABILITIES, FIRE_CAPABILITIES, World
+from command.sim.world import EMS_CAPABILITIES, FIRE_CAPABILITIES, TravelTables, World
 
 __all__ = ["K_SLOTS", "Closure", "UnitLoss", "RunRecords", "run_city", "draw_randoms"]
 
@@ -179,6 +186,7 @@ class _Run:
         std.update({c: world.ems_standard_s for c in EMS_CAPABILITIES})
         self.cap_standard = std
         self._hospital_order: tuple = (None, {})
+        self._responder_tt: dict[int, tuple] = {}
         self._view = DispatchView(idle=self.avail, unit_cap=world.unit_cap,
                                   unit_ids=world.unit_ids,
                                   unit_capability=world.unit_capability,
@@ -265,17 +273,21 @@ class _Run:
             max_moves=int(w.tables.param("moveup_max_moves")),
             max_move_s=w.tables.param("moveup_max_move_s"),
             move_cost_share=w.tables.param("moveup_cost_share"))
-        now = self.env.now
         for u, p in moves:
-            drive = float(to_post[self.where[u], p])
-            self.idle[u] = False
-            self.moving[u] = True  # stays dispatchable (avail) on the way
-            self.n_moving += 1
-            self.move_seq[u] += 1
-            self.move_from[u], self.where[u] = self.where[u], p
-            self.move_t0[u], self.move_t1[u] = now, now + drive
-            self.moves += 1
-            self.env.process(self._relocate(u, self.move_seq[u], drive))
+            self.start_move(u, p, float(to_post[self.where[u], p]))
+
+    def start_move(self, u: int, post: int, drive_s: float) -> None:
+        """Send idle unit ``u`` to ``post``, a drive of ``drive_s``; it stays
+        dispatchable on the way (see eta_units)."""
+        now = self.env.now
+        self.idle[u] = False
+        self.moving[u] = True
+        self.n_moving += 1
+        self.move_seq[u] += 1
+        self.move_from[u], self.where[u] = self.where[u], post
+        self.move_t0[u], self.move_t1[u] = now, now + drive_s
+        self.moves += 1
+        self.env.process(self._relocate(u, self.move_seq[u], drive_s))
 
     def free(self, u: int) -> None:
         if self.lost[u]:
@@ -325,7 +337,10 @@ class _Run:
         if (w.unit_cap[u] == _AMBULANCE
                 and self.convey_u[k, j % K_SLOTS] < times.transport_share):
             hospital = self.hospital_for(node)
-            yield env.timeout(self.tt.to_hospital[node, hospital] * self.factor() * noise[1])
+            to_hospital = self.tt.to_hospital[node, hospital]
+            if not to_hospital < np.inf:  # every hospital cut off: the open network's time
+                to_hospital = w.travel().to_hospital[node, hospital]
+            yield env.timeout(to_hospital * self.factor() * noise[1])
             asked = env.now
             request = self.beds[hospital].request()
             yield request
@@ -431,9 +446,10 @@ class _Run:
             yield env.timeout(step)
 
     def _closure(self, c: Closure) -> Iterator[simpy.Event]:
-        yield self.env.timeout(c.start_s)
+        if c.start_s > self.env.now:  # one due now applies before the calls of this instant
+            yield self.env.timeout(c.start_s - self.env.now)
         self.closed = self.closed | c.mask
-        self.tt = self.w.travel(self.closed)
+        self.tt = self.travel_closed(self.closed)
         if c.end_s is None:
             return
         yield self.env.timeout(c.end_s - c.start_s)
@@ -443,10 +459,25 @@ class _Run:
                     other.end_s is None or other.end_s > self.env.now):
                 mask |= other.mask
         self.closed = mask
-        self.tt = self.w.travel(self.closed)
+        self.tt = self.travel_closed(self.closed)
+
+    def travel_closed(self, closed: np.ndarray) -> TravelTables:
+        """The travel tables with ``closed`` edges, where a post that can no longer reach
+        a node at all (inside a closed zone, e.g. the scenario's own incident) keeps the
+        open network's time to it: responders detour where a detour exists and go through
+        a cordon where none does."""
+        tt = self.w.travel(closed)
+        if tt is self.w.travel():
+            return tt
+        if id(tt) not in self._responder_tt:
+            open_from = self.w.travel().from_post
+            from_post = np.where(np.isfinite(tt.from_post), tt.from_post, open_from)
+            self._responder_tt[id(tt)] = (tt, dataclasses.replace(tt, from_post=from_post))
+        return self._responder_tt[id(tt)][1]
 
     def _unit_loss(self, loss: UnitLoss) -> Iterator[simpy.Event]:
-        yield self.env.timeout(loss.t_s)
+        if loss.t_s > self.env.now:
+            yield self.env.timeout(loss.t_s - self.env.now)
         units = list(loss.units)
         for p in loss.posts:
             self.open_posts[p] = False
@@ -461,12 +492,13 @@ class _Run:
     # -- run -----------------------------------------------------------------------------
     def run(self) -> RunRecords:
         env = self.env
-        env.process(self._arrivals())
-        env.process(self._coverage())
+        # closures and losses first: at the same instant they come before calls
         for c in self.closures:
             env.process(self._closure(c))
         for loss in self.losses:
             env.process(self._unit_loss(loss))
+        env.process(self._arrivals())
+        env.process(self._coverage())
         return self.records(run_counting(env))
 
     def records(self, events: int) -> RunRecords:

@@ -14,7 +14,8 @@ by the hour's congestion factor and by a lognormal noise per trip):
 - ``from_depot[d, n]``: depot ``d`` to every node.
 
 So a dispatch is a column lookup, not a search: units are dispatched from their post
-(a unit is dispatchable only when back at its post, see :mod:`command.sim.city`).
+(a unit on a move-up drive: from the post it heads for or left, see
+:mod:`command.sim.city`).
 """
 
 from __future__ import annotations
