@@ -217,9 +217,20 @@ def add_travel_times(G: "nx.MultiDiGraph", settings: "Settings") -> "nx.MultiDiG
     """
     import osmnx as ox
 
-    # osmnx takes the first class of a merged edge; GraphML may leave no highway at all
+    # Simplification merges the tags of the joined ways into lists in set order, which
+    # changes with the interpreter's hash seed; osmnx then takes the first class. Put
+    # every list in a fixed order (classes slowest first, so a merged edge is timed at
+    # its slowest class; other tags sorted) so that a build is the same in every run.
+    speeds = {str(k): float(v) for k, v in settings.road_speeds_kmh.items()}
     for _, _, data in G.edges(data=True):
-        if not data.get("highway"):
+        for key, value in list(data.items()):
+            if isinstance(value, (list, tuple, set)):
+                values = sorted(set(value), key=str)
+                if key == "highway":
+                    values.sort(key=lambda h: (speeds.get(str(h), float(
+                        settings.fallback_speed_kmh)), str(h)))
+                data[key] = values
+        if not data.get("highway"):  # GraphML may leave no highway at all
             data["highway"] = "road"
     ox.add_edge_speeds(G, hwy_speeds=dict(settings.road_speeds_kmh),
                        fallback=float(settings.fallback_speed_kmh))

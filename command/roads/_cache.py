@@ -35,7 +35,7 @@ __all__ = ["load_network", "cache_path", "cache_key", "file_sha256", "save_cache
 log = logging.getLogger(__name__)
 
 # Bump when the arrays or the way they are built change, so old caches are rebuilt.
-CACHE_FORMAT = 2
+CACHE_FORMAT = 3
 
 Progress = Callable[[float, str], None]
 
