@@ -26,7 +26,7 @@ import pandas as pd
 from command.sim._tables import SimTables, load_sim_tables
 from command.sim.arrivals import Sites, district_sites, generate_calls, CALL_COLUMNS
 from command.sim.city import Closure, UnitLoss, run_city
-from command.sim.kpis import (KPI_NAMES, by_group, missed_places, run_kpis,
+from command.sim.kpis import (KPI_BOUNDS, KPI_NAMES, by_group, missed_places, run_kpis,
                               utilisation_by_capability)
 from command.sim.policies import make_policy
 from command.sim.stats import Estimate, mean_ci, paired_difference_ci
@@ -238,7 +238,7 @@ def _summarise(name, policy, moveup, changes, rows: list[dict], confidence) -> V
     for k in KPI_NAMES:
         values = per[k].to_numpy(dtype=float)
         values = values[np.isfinite(values)]
-        kpis[k] = (mean_ci(values, confidence=confidence) if values.size else
+        kpis[k] = (mean_ci(values, confidence=confidence, bounds=KPI_BOUNDS[k]) if values.size else
                    Estimate(math.nan, math.nan, math.nan, math.nan, 0, confidence))
 
     def pooled(key: str, column: str) -> pd.DataFrame:

@@ -27,7 +27,7 @@ import pandas as pd
 from command.sim.city import RunRecords
 from command.sim.stats import share_within
 
-__all__ = ["KPI_NAMES", "run_kpis", "by_group", "utilisation_by_capability", "missed_places"]
+__all__ = ["KPI_NAMES", "KPI_BOUNDS", "run_kpis", "by_group", "utilisation_by_capability", "missed_places"]
 
 #: KPI name -> (unit, higher is better).
 KPI_NAMES: dict[str, tuple[str, bool]] = {
@@ -65,6 +65,13 @@ def _within(calls: pd.DataFrame) -> float:
 def _demanded_capabilities(rec: RunRecords) -> np.ndarray:
     caps = set(rec.trips["capability"]) if len(rec.trips) else set()
     return np.array([c in caps for c in rec.unit_capability])
+
+
+#: The range each KPI can take: shares and coverage within [0, 1], the rest >= 0.
+KPI_BOUNDS: dict[str, tuple[float, float]] = {
+    k: ((0.0, 1.0) if k.startswith(("share_", "coverage_")) or k in (
+        "utilisation", "waiting_calls", "unmet_material") else (0.0, math.inf))
+    for k in KPI_NAMES}
 
 
 def run_kpis(rec: RunRecords) -> dict[str, float]:

@@ -13,6 +13,8 @@ the per-replication differences, whose variance is smaller than that of either v
 
 from __future__ import annotations
 
+import dataclasses
+
 import math
 from dataclasses import dataclass
 from typing import Iterable, Sequence
@@ -85,7 +87,8 @@ def _t_estimate(arr: np.ndarray, confidence: float) -> Estimate:
     return Estimate(mean, mean - half, mean + half, std, n, confidence)
 
 
-def mean_ci(values: Sequence[float], *, confidence: float = 0.95) -> Estimate:
+def mean_ci(values: Sequence[float], *, confidence: float = 0.95,
+            bounds: tuple[float, float] | None = None) -> Estimate:
     """Mean of independent observations (one per replication) with its Student-t interval.
 
     Parameters
@@ -95,6 +98,10 @@ def mean_ci(values: Sequence[float], *, confidence: float = 0.95) -> Estimate:
         replication without data means for the KPI).
     confidence : float
         Two-sided confidence level, default 0.95.
+    bounds : (float, float), optional
+        The range the quantity can take (a share: (0, 1); a time: (0, inf)); the
+        interval is cut to it, since the t interval of few replications can reach values
+        the quantity never has.
 
     Returns
     -------
@@ -114,7 +121,12 @@ def mean_ci(values: Sequence[float], *, confidence: float = 0.95) -> Estimate:
     if np.isnan(arr).any():
         raise ValueError(f"values: {int(np.isnan(arr).sum())} NaN value(s); "
                          "a KPI must be defined in every replication")
-    return _t_estimate(arr, confidence)
+    est = _t_estimate(arr, confidence)
+    if bounds is not None and est.n > 1:
+        lo, hi = bounds
+        est = dataclasses.replace(est, low=min(max(est.low, lo), hi),
+                                  high=max(min(est.high, hi), lo))
+    return est
 
 
 def paired_difference_ci(a: Sequence[float], b: Sequence[float], *,

@@ -142,3 +142,14 @@ def test_interval_brackets_the_mean(values):
     assert isinstance(est, Estimate) and est.n == len(values)
     shifted = mean_ci([v + 1000.0 for v in values])
     assert shifted.half_width == pytest.approx(est.half_width, rel=1e-6, abs=1e-6)
+
+
+def test_mean_ci_bounds_cut_the_interval_to_the_quantity_s_range():
+    from command.sim.stats import mean_ci
+
+    raw = mean_ci([0.8, 1.0])  # two replications: the t interval is wide
+    assert raw.low < 0 and raw.high > 1
+    cut = mean_ci([0.8, 1.0], bounds=(0.0, 1.0))
+    assert (cut.low, cut.high) == (0.0, 1.0) and cut.mean == raw.mean == 0.9
+    times = mean_ci([1.0, 9.0], bounds=(0.0, float("inf")))
+    assert times.low == 0.0 and times.high == mean_ci([1.0, 9.0]).high > 9.0
