@@ -136,8 +136,9 @@ class AssignmentProblem:
         Never return a plan whose priority-weighted full-complement arrival is later than
         that of greedy nearest-available dispatch (default True): the optimum of the
         objective can trade a later full complement for an earlier first unit; with the
-        guard such a plan is replaced by the best plan found that keeps the full
-        complement no later than greedy's (its status is then FEASIBLE).
+        guard such a plan is replaced by the best plan found that serves as much demand
+        and keeps the full complement no later than greedy's (its status is then
+        FEASIBLE). A plan that sends more of the demanded units than greedy is kept.
     """
 
     unit_ids: tuple[str, ...]
@@ -397,18 +398,20 @@ def validate_problem(problem: AssignmentProblem) -> None:
 _GUARD_TOL_S = 1e-6
 
 
-def _guarded(prep: core.Prepared, candidates, g_full: float, deadline: float
-             ) -> tuple[np.ndarray, core.Score, str]:
-    """The best plan among ``candidates`` (name, plan) whose full-complement term is no
-    later than greedy's ``g_full``; greedy's own plan always qualifies."""
+def _guarded(prep: core.Prepared, candidates, g_full: float, served: int, deadline: float
+             ) -> tuple[np.ndarray, core.Score, str] | None:
+    """The best plan among ``candidates`` (name, plan) that serves as much weighted
+    demand (``served``) and has a full-complement term no later than greedy's
+    ``g_full``; None when there is none (the guard never trades units sent for time:
+    a plan that sends more of what is demanded stands even when its full complement
+    is later)."""
     best = None
     for name, sol in candidates:
         sol, score = core.polish(prep, sol, core.evaluate(prep, sol), deadline - 0.02)
-        if score.full_s > g_full + _GUARD_TOL_S:
+        if score.full_s > g_full + _GUARD_TOL_S or score.served_weight < served:
             continue
         if best is None or score.key() < best[1].key():
             best = (sol, score, name)
-    assert best is not None  # the greedy plan qualifies
     return best
 
 
@@ -532,8 +535,10 @@ def assign(problem: AssignmentProblem, *, time_limit_s: float, method: str = "au
     def done(to_inc, score, status, used, bound):
         to_inc, score = core.polish(prep, to_inc, score, deadline - 0.02)
         if problem.full_complement_guard and score.full_s > g_full + _GUARD_TOL_S:
-            to_inc, score, used = _guarded(prep, candidates, g_full, deadline)
-            status = "FEASIBLE"
+            guarded = _guarded(prep, candidates, g_full, score.served_weight, deadline)
+            if guarded is not None:
+                to_inc, score, used = guarded
+                status = "FEASIBLE"
         return _result(prep, to_inc, score, status=status, method=used, bound=bound, t0=t0,
                        seed=seed)
 

@@ -193,6 +193,20 @@ def test_guard_keeps_the_full_complement_no_later_than_greedy():
     assert AssignmentProblem.__dataclass_fields__["full_complement_guard"].default is True
 
 
+def test_guard_never_sends_fewer_units_than_the_optimum():
+    # Greedy sends U1 (0 s) to I0 and nothing can reach I1 then; the optimum sends U0
+    # to I0 (2 s) and U1 to I1: a later full complement at I0, but one more incident
+    # served. The guard keeps the plan that serves more (found by hypothesis).
+    p = AssignmentProblem(
+        unit_ids=("U0", "U1"), unit_capability=("ambulance", "ambulance"),
+        incident_ids=("I0", "I1", "I2"), incident_priority=(1, 1, 1),
+        demand={(0, "ambulance"): 1, (1, "ambulance"): 1, (1, "hazmat"): 1},
+        eta_s=np.array([[2.0, np.inf, np.inf], [0.0, 0.0, np.inf]]))
+    r, g = assign(p, time_limit_s=2.0), greedy_assign(p)
+    assert plan(r) == {"U0": "I0", "U1": "I1"} and r.served_weight == 16 > g.served_weight
+    assert r.bound_s is None or r.bound_s <= r.objective_s + 1e-6
+
+
 def test_coverage_gives_way_when_it_costs_more_than_the_penalty():
     # E2 at 140 s: 280 > 260 -> send E1 and leave Z1 uncovered.
     r = assign(_coverage_problem(140.0), time_limit_s=5.0)
