@@ -41,7 +41,7 @@ TABLE: dict[str, tuple[str, str]] = {
     "pages.mat.all_depots": ("全市合计", "All depots"),
     # --- drills page (演练: every screen of it says so) ----------------------------------
     "pages.drill.banner": ("演练  ·  DRILL  ·  模拟推演，数据不进入实战",
-                           "DRILL  ·  演练  ·  a simulation: nothing here enters live operations"),
+                           "DRILL  ·  EXERCISE  ·  a simulation: nothing here enters live operations"),
     "pages.drill.setup": ("演练想定", "Drill set-up"),
     "pages.drill.source": ("演练或情景", "Drill or scenario"),
     "pages.drill.source_drill": ("演练：{name}", "Drill: {name}"),
