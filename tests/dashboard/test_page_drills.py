@@ -140,5 +140,5 @@ def test_the_page_says_it_is_a_drill_in_both_languages(ctx, page):
         with page.app.server.test_request_context():
             layout = page.layout(lang)
         banner = next(c for c in layout.children if getattr(c, "id", None) == "drill-banner")
-        assert "演练" in banner.children and "DRILL" in banner.children
+        assert ("演练" if lang == "zh" else "DRILL") in banner.children
         assert banner.children == t("pages.drill.banner", lang)
