@@ -4,12 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from command import sim
-from test_page_materials_browser import chromium, fits, keep_screenshot, serving
-
-PORT = 8072
-SIM_READY = all(hasattr(sim, n) for n in ("run_experiment", "Variant", "report_html",
-                                          "report_csv"))
+from browser_kit import chromium, fits, keep_screenshot, serving
 
 pytestmark = pytest.mark.browser
 
@@ -17,7 +12,7 @@ pytestmark = pytest.mark.browser
 @pytest.fixture
 def server(ezhou_store):
     settings, _engine = ezhou_store
-    with serving(settings, PORT) as url:
+    with serving(settings) as url:
         yield url
 
 
@@ -58,16 +53,11 @@ def test_two_variants_run_and_compare(server, browser, tmp_path):
     page.fill("#drill-reps", "2")
     page.press("#drill-reps", "Tab")
     page.click("#drill-run")
-    if not SIM_READY:
-        page.wait_for_function(
-            "document.querySelector('#drill-status').innerText.includes('模拟器尚未就绪')",
-            timeout=20_000)
-    else:
-        page.wait_for_selector("#drill-compare-rows tbody tr", timeout=120_000)
-        head = page.locator("#drill-compare-rows thead th").all_inner_texts()
-        assert head[1:] == ["现状方案", "撤站", "增车"]
-        assert page.locator("#drill-dist .boxlayer .trace").count() == 3
-        assert page.locator("#drill-html").is_enabled()
+    page.wait_for_selector("#drill-compare-rows tbody tr", timeout=120_000)
+    head = page.locator("#drill-compare-rows thead th").all_inner_texts()
+    assert head[1:] == ["现状方案", "撤站", "增车"]
+    assert page.locator("#drill-dist .boxlayer .trace").count() == 3
+    assert page.locator("#drill-html").is_enabled()
     for width, height in ((1920, 1080), (3840, 2160)):
         page.set_viewport_size({"width": width, "height": height})
         page.wait_for_timeout(4500)
@@ -76,6 +66,3 @@ def test_two_variants_run_and_compare(server, browser, tmp_path):
         dims = fits(page)
         assert dims["docH"] <= dims["vh"] and dims["docW"] <= dims["vw"], (width, dims)
         keep_screenshot(shot)
-    if not SIM_READY:
-        pytest.skip("command.sim has no run_experiment/Variant/report_html/report_csv yet: "
-                    "the comparison could not be checked")

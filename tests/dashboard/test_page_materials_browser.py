@@ -7,88 +7,20 @@ allocation plan without a reload.
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
-import sys
-import time
-import urllib.request
-from contextlib import contextmanager
-from pathlib import Path
-
 import pytest
 
 from command import store
 from command.model import Incident
+from browser_kit import chromium, fits, keep_screenshot, serving
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run", "--disable-sync"]
-PORT = 8071
 
 pytestmark = pytest.mark.browser
-
-
-@contextmanager
-def serving(settings, port: int):
-    """``python -m command serve`` on ``port`` over the test's store; yields the URL."""
-    env = {**os.environ, "CC_DATA_DIR": str(settings.data_dir),
-           "DATABASE_URL": settings.db_url, "CC_PORT": str(port)}
-    env.pop("CC_LANGUAGE", None)
-    proc = subprocess.Popen([sys.executable, "-m", "command", "serve"], env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    url = f"http://127.0.0.1:{port}/"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"the server stopped: {proc.stdout.read()}")
-            try:
-                urllib.request.urlopen(url, timeout=1).read()
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    pytest.fail("the server did not answer within 60 s")
-                time.sleep(0.3)
-        yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-
-
-@contextmanager
-def chromium():
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian's chromium is not installed (.ci/run installs it)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        try:
-            yield b
-        finally:
-            b.close()
-
-
-def fits(page) -> dict:
-    """Document and viewport sizes: no scroll bar when the document is not larger."""
-    return page.evaluate("""() => ({
-        docH: document.documentElement.scrollHeight, docW: document.documentElement.scrollWidth,
-        vh: window.innerHeight, vw: window.innerWidth})""")
-
-
-def keep_screenshot(path: Path) -> None:
-    if os.environ.get("SCREENSHOT_DIR"):
-        shutil.copy(path, Path(os.environ["SCREENSHOT_DIR"]) / path.name)
 
 
 @pytest.fixture
 def server(ezhou_store):
     settings, engine = ezhou_store
-    with serving(settings, PORT) as url:
+    with serving(settings) as url:
         yield url, engine
 
 

@@ -5,83 +5,30 @@ without scroll bars, and every visible text from the translation table."""
 from __future__ import annotations
 
 import json
-import os
 import re
-import shutil
-import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run", "--disable-sync"]
+from browser_kit import chromium, fits, keep_screenshot, serving, server_env
 
 pytestmark = pytest.mark.browser
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture
 def server(ezhou_store):
     settings, _engine = ezhou_store
-    port = _free_port()
-    env = {**os.environ, "CC_DATA_DIR": str(settings.data_dir),
-           "DATABASE_URL": settings.db_url, "CC_PORT": str(port)}
-    env.pop("CC_LANGUAGE", None)
-    proc = subprocess.Popen([sys.executable, "-m", "command", "serve"], env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    url = f"http://127.0.0.1:{port}/"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            pytest.fail(f"the server stopped: {proc.stdout.read()}")
-        try:
-            urllib.request.urlopen(url, timeout=1).read()
-            break
-        except OSError:
-            time.sleep(0.3)
-    else:
-        proc.kill()
-        pytest.fail("the server did not answer within 60 s")
-    yield url, settings
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+    with serving(settings) as url:
+        yield url, settings
 
 
 @pytest.fixture
 def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian's chromium is not installed (.ci/run installs it)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+    with chromium() as b:
         yield b
-        b.close()
-
-
-def _no_scroll(page) -> dict:
-    return page.evaluate("""() => ({
-        docH: document.documentElement.scrollHeight, docW: document.documentElement.scrollWidth,
-        vh: window.innerHeight, vw: window.innerWidth})""")
-
-
-def _env(settings) -> dict:
-    env = {**os.environ, "CC_DATA_DIR": str(settings.data_dir), "DATABASE_URL": settings.db_url}
-    env.pop("CC_LANGUAGE", None)
-    return env
 
 
 def _open(browser, url, width=1920, height=1080):
@@ -95,8 +42,7 @@ def _open(browser, url, width=1920, height=1080):
 def _shot(page, name: str, tmp_path) -> Path:
     shot = tmp_path / name
     page.screenshot(path=str(shot))
-    if os.environ.get("SCREENSHOT_DIR"):
-        shutil.copy(shot, Path(os.environ["SCREENSHOT_DIR"]) / shot.name)
+    keep_screenshot(shot)
     return shot
 
 
@@ -153,7 +99,7 @@ def test_duty_officer_journey_and_a_second_browser(server, browser, tmp_path):
     assert "王伟" in page.inner_text("#screen-ticker")
     page.wait_for_timeout(300)
     _shot(page, "screen-1920.png", tmp_path)
-    dims = _no_scroll(page)
+    dims = fits(page)
     assert dims["docH"] <= dims["vh"] and dims["docW"] <= dims["vw"], dims
     # the elapsed time ticks in the browser
     first = page.inner_text("#screen-incidents .elapsed")
@@ -166,7 +112,7 @@ def test_a_change_from_the_command_line_shows_within_2_s(server, browser):
     page = _open(browser, url)
     out = subprocess.run([sys.executable, "-m", "command", "recommend", "--lat", "30.40",
                           "--lon", "114.86", "--type", "medical", "--record", "--json"],
-                         env=_env(settings), capture_output=True, text=True, timeout=120)
+                         env=server_env(settings), capture_output=True, text=True, timeout=120)
     done = time.monotonic()
     assert out.returncode == 0, out.stderr
     incident_id = json.loads(out.stdout)["incident_id"]
@@ -183,7 +129,7 @@ def test_wall_sizes_have_no_scroll_bars(server, browser, tmp_path, width, height
     url, settings = server
     for lon in ("114.89", "114.80", "114.70"):
         subprocess.run([sys.executable, "-m", "command", "recommend", "--lat", "30.39",
-                        "--lon", lon, "--type", "fire", "--record"], env=_env(settings),
+                        "--lon", lon, "--type", "fire", "--record"], env=server_env(settings),
                        capture_output=True, timeout=120, check=True)
     page = _open(browser, url, width, height)
     page.wait_for_selector("#rec-rows tbody tr", timeout=20_000)
@@ -195,7 +141,7 @@ def test_wall_sizes_have_no_scroll_bars(server, browser, tmp_path, width, height
         "(e) => parseFloat(e.style.fontSize) >= px)", arg=17.5 * height / 1080, timeout=5_000)
     page.wait_for_timeout(300)
     _shot(page, f"screen-{width}.png" if width != 1920 else "screen-1920-busy.png", tmp_path)
-    dims = _no_scroll(page)
+    dims = fits(page)
     assert dims["docH"] <= dims["vh"] and dims["docW"] <= dims["vw"], dims
     # big type: the KPI figures are at least 4 % of the screen height
     kpi_px = page.evaluate(
@@ -288,7 +234,7 @@ def test_every_visible_text_comes_from_the_translation_table(server, browser, la
                                                             ezhou_dataset):
     url, settings = server
     subprocess.run([sys.executable, "-m", "command", "recommend", "--lat", "30.39",
-                    "--lon", "114.89", "--type", "fire", "--record"], env=_env(settings),
+                    "--lon", "114.89", "--type", "fire", "--record"], env=server_env(settings),
                    capture_output=True, timeout=120, check=True)
     page = _open(browser, url + ("?lang=en" if lang == "en" else ""))
     page.wait_for_selector("#rec-rows tbody tr", timeout=20_000)
@@ -308,7 +254,7 @@ def test_other_pages_speak_only_from_the_translation_table(server, browser, lang
     url, settings = server
     subprocess.run([sys.executable, "-m", "command", "recommend", "--lat", "30.39",
                     "--lon", "114.89", "--type", "hazmat_leak", "--record"],
-                   env=_env(settings), capture_output=True, timeout=120, check=True)
+                   env=server_env(settings), capture_output=True, timeout=120, check=True)
     page = browser.new_page(viewport={"width": 1920, "height": 1080})
     page.goto(url + path + ("?lang=en" if lang == "en" else ""))
     page.wait_for_selector(".main-svg", timeout=30_000)
