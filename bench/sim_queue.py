@@ -37,6 +37,7 @@ import simpy
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from command.sim._engine import run_counting  # noqa: E402
 from command.sim.erlang import mmc_theory  # noqa: E402
 from command.sim.queue import dask_client, replication_streams, simulate_mmc  # noqa: E402
 
@@ -71,14 +72,7 @@ def bare_simpy(lam: float, mu: float, c: int, stop_s: float, streams) -> tuple[i
             calls += 1
 
     env.process(source())
-    events = 0
-    step = env.step
-    try:
-        while True:
-            step()
-            events += 1
-    except simpy.core.EmptySchedule:
-        pass
+    events = run_counting(env)  # runs the calls: count them after
     return calls, events
 
 

@@ -131,9 +131,11 @@ def _thermal(args, settings) -> int:
     return 0
 
 
+SCENARIO_HELP = "incident scenarios and their consequences (toxic plume, fire, flood, zones)"
+
+
 def register(cli: CLI) -> None:
-    group = cli.group("scenario", help="incident scenarios and their consequences "
-                                       "(toxic plume, fire, flood, zones)")
+    group = cli.group("scenario", help=SCENARIO_HELP)
     p = group.add_parser(
         "plume", help="Gaussian plume concentration at one receptor",
         description="Concentration of a continuous release at (x, y, z) with ground "

@@ -10,6 +10,7 @@ stem) or the path of any scenario YAML file. ``--json`` prints JSON.
 from __future__ import annotations
 
 from command.cli import CLI, emit
+from command.cli.scenario import SCENARIO_HELP
 from command.i18n import t
 
 
@@ -126,8 +127,7 @@ def _zones(args, settings) -> int:
 
 
 def register(cli: CLI) -> None:
-    group = cli.group("scenario", help="incident scenarios and their consequences "
-                                       "(toxic plume, fire, flood, zones)")
+    group = cli.group("scenario", help=SCENARIO_HELP)
     p = group.add_parser("list", help="the scenarios of the data set")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(handler=_list)
