@@ -23,7 +23,8 @@ from command.model import Dataset, Incident
 __all__ = ["unit_statuses", "create_and_recommend", "NEXT_STATUS", "advance_unit",
            "advance_incident", "close_incident", "swap_candidates", "decide", "BEIJING",
            "LiveSnapshot", "live_snapshot", "StandardShare", "share_within_standard",
-           "SCENARIO_SUBJECT", "load_scenario", "clear_scenario", "active_scenario"]
+           "SCENARIO_SUBJECT", "load_scenario", "clear_scenario", "active_scenario",
+           "record_situation_plan"]
 
 
 def unit_statuses(engine: Engine) -> dict[str, str]:
@@ -352,3 +353,29 @@ def active_scenario(engine: Engine) -> str | None:
     with store.session_scope(engine, read_only=True) as s:
         last = store.list_audit(s, limit=1, subject=SCENARIO_SUBJECT)
     return last[0].payload["scenario"] if last and last[0].action == "scenario.loaded" else None
+
+
+def record_situation_plan(engine: Engine, situation, plan, *, actor: str
+                          ) -> tuple[int, dict[str, str]]:
+    """Store a situation's incidents and its plan as proposed, in one transaction.
+
+    ``situation`` is a :class:`command.situation.Situation`, ``plan`` a dispatch
+    :class:`~command.dispatch.plan.Plan` on its incident ids; the plan is saved with the
+    store's incident ids. Returns (plan id, situation incident id -> store id).
+    """
+    from dataclasses import replace
+
+    with store.session_scope(engine) as s:
+        ids = {inc.id: store.create_incident(
+            s, Incident("", inc.type, inc.lat, inc.lon, inc.priority, inc.grade,
+                        description=f"{situation.name} {inc.id}".strip()), actor)
+            for inc in situation.incidents}
+        renamed = replace(
+            plan, incident_ids=tuple(ids[i] for i in plan.incident_ids),
+            assignments=tuple(replace(a, incident_id=ids[a.incident_id])
+                              for a in plan.assignments),
+            shortfalls=tuple(replace(x, incident_id=ids[x.incident_id])
+                             for x in plan.shortfalls))
+        payload = {**renamed.to_dict(), "situation_ids": ids}
+        plan_id = store.save_plan(s, payload, list(ids.values()), actor)
+    return plan_id, ids

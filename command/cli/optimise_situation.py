@@ -128,36 +128,14 @@ def _plan(args, settings) -> int:
     plan, figures = complete_plan(prep, time_limit_s=_limit(args, settings))
     data = {**plan.to_dict(), **figures, "situation": prep.situation.name}
     if args.record:
-        data.update(_record(prep, plan, settings, args.actor))
+        from command import store
+        from command.service import record_situation_plan
+
+        plan_id, ids = record_situation_plan(store.engine_for(settings), prep.situation, plan,
+                                             actor=args.actor)
+        data.update(plan_id=plan_id, recorded_incidents=list(ids.values()))
     emit(data, as_json=args.json, text=_plan_text)
     return 0
-
-
-def _record(prep, plan, settings, actor: str) -> dict:
-    """Store the situation's incidents and the plan (assignments renamed to the store's
-    incident ids) in one transaction; returns the plan id and the incident ids."""
-    from dataclasses import replace
-
-    from command import store
-    from command.model import Incident
-
-    engine = store.engine_for(settings)
-    with store.session_scope(engine) as s:
-        ids = {}
-        for inc in prep.situation.incidents:
-            ids[inc.id] = store.create_incident(
-                s, Incident("", inc.type, inc.lat, inc.lon, inc.priority, inc.grade,
-                            description=f"{prep.situation.name} {inc.id}".strip()), actor)
-        renamed = replace(
-            plan, incident_ids=tuple(ids[i] for i in plan.incident_ids),
-            assignments=tuple(replace(a, incident_id=ids[a.incident_id])
-                              for a in plan.assignments),
-            shortfalls=tuple(replace(x, incident_id=ids[x.incident_id])
-                             for x in plan.shortfalls))
-        payload = renamed.to_dict()
-        payload["situation_ids"] = ids
-        plan_id = store.save_plan(s, payload, list(ids.values()), actor)
-    return {"plan_id": plan_id, "recorded_incidents": list(ids.values())}
 
 
 def add_common(p) -> None:
