@@ -26,12 +26,13 @@ from pathlib import Path
 
 import numpy as np
 
+from command.model import response_standards_s
+
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from command.dispatch.assign import (  # noqa: E402
     AssignmentProblem,
     assign,
-    coverage_standards,
     greedy_assign,
 )
 
@@ -83,7 +84,7 @@ def random_problem(n_units: int, n_incidents: int, rng: np.random.Generator, *,
         kw = dict(zone_ids=tuple(f"Z{j:02d}" for j in range(len(zones))),
                   eta_zone_s=_eta(units, zones),
                   zone_required=(("engine", "ambulance"),) * len(zones),
-                  standard_s=coverage_standards(fire_standard_s=300, ems_standard_s=720))
+                  standard_s=response_standards_s(fire_standard_s=300, ems_standard_s=720))
     return AssignmentProblem(
         unit_ids=tuple(f"U{u:03d}" for u in range(n_units)), unit_capability=unit_cap,
         incident_ids=tuple(f"I{i:02d}" for i in range(n_incidents)),

@@ -16,6 +16,11 @@ __all__ = [
     "INCIDENT_TYPES",
     "AGENCY_KINDS",
     "UNIT_STATUSES",
+    "FIRE_CAPABILITIES",
+    "EMS_CAPABILITIES",
+    "response_standards_s",
+    "RISK_GRADES",
+    "GRADE_RANK",
     "Agency",
     "Base",
     "Team",
@@ -105,6 +110,29 @@ UNIT_STATUSES: tuple[str, ...] = (
     "returning",
     "out_of_service",
 )
+
+#: Capabilities that answer to the fire-service response standard (GB 51054 / 城市消防站
+#: 建设标准: 5 min from call to arrival); ``settings.fire_standard_s``.
+FIRE_CAPABILITIES: tuple[str, ...] = ("engine", "ladder", "rescue", "hazmat", "water_rescue")
+#: Capabilities that answer to the EMS (120) standard; ``settings.ems_standard_s``.
+EMS_CAPABILITIES: tuple[str, ...] = ("ambulance", "medical_team")
+
+
+def response_standards_s(*, fire_standard_s: float, ems_standard_s: float) -> dict[str, float]:
+    """Standard response time per capability, seconds: fire-service capabilities
+    (:data:`FIRE_CAPABILITIES`) get ``fire_standard_s``, ambulances and medical teams
+    (:data:`EMS_CAPABILITIES`) ``ems_standard_s``; other capabilities have no standard
+    and are absent. The one definition the dispatch, the simulator and the live screen
+    share."""
+    out = {c: float(fire_standard_s) for c in FIRE_CAPABILITIES}
+    out.update({c: float(ems_standard_s) for c in EMS_CAPABILITIES})
+    return out
+
+
+#: The national four-colour risk grades (红 橙 黄 蓝), most severe first.
+RISK_GRADES: tuple[str, ...] = ("red", "orange", "yellow", "blue")
+#: Rank of each grade: 0 is the most severe.
+GRADE_RANK: dict[str, int] = {g: i for i, g in enumerate(RISK_GRADES)}
 
 Source = str  # "public: <where>", "approximate: <why>" or "illustrative"
 

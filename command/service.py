@@ -276,9 +276,9 @@ def share_within_standard(snapshot: LiveSnapshot, settings) -> StandardShare:
     time <= the standard. Missed: longer, or no arrival yet and the standard has passed.
     Pending (not in the share): no arrival yet, standard not passed.
     """
-    from command.dispatch.assign import coverage_standards
+    from command.model import response_standards_s
 
-    std = coverage_standards(fire_standard_s=settings.fire_standard_s,
+    std = response_standards_s(fire_standard_s=settings.fire_standard_s,
                              ems_standard_s=settings.ems_standard_s)
     within = missed = pending = 0
     for inc in snapshot.today:

@@ -40,12 +40,13 @@ import numpy as np
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 from command import roads
-from command.dispatch.assign import AssignmentProblem, coverage_standards
+from command.dispatch.assign import AssignmentProblem
 from command.dispatch.materials import MaterialProblem
 from command.dispatch.moveup import MoveUpProblem
 from command.dispatch.routing import RoutingProblem
 from command.errors import DataError, Problem, RoadNetworkError
-from command.model import CAPABILITIES, INCIDENT_TYPES, UNIT_STATUSES, Dataset
+from command.model import (CAPABILITIES, INCIDENT_TYPES, UNIT_STATUSES, Dataset,
+                           response_standards_s)
 from command.settings import Settings
 from command.yamlfile import Located, load_model
 
@@ -476,7 +477,7 @@ def travel_s(prep: Prepared, sources, targets) -> np.ndarray:
 
 
 def _standards(settings: Settings) -> dict[str, float]:
-    return coverage_standards(fire_standard_s=settings.fire_standard_s,
+    return response_standards_s(fire_standard_s=settings.fire_standard_s,
                               ems_standard_s=settings.ems_standard_s)
 
 

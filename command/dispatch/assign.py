@@ -63,7 +63,6 @@ __all__ = [
     "Assignment",
     "Shortfall",
     "AssignmentResult",
-    "coverage_standards",
     "validate_problem",
     "assign",
     "greedy_assign",
@@ -84,8 +83,6 @@ METHODS: tuple[str, ...] = ("auto", "cpsat", "flow", "greedy")
 # writing the reasons takes 10-40 ms, more under load. Capped at a fifth of short limits.
 _RESERVE_S = 0.25
 
-_FIRE_CAPABILITIES = ("engine", "ladder", "rescue", "hazmat", "water_rescue")
-_EMS_CAPABILITIES = ("ambulance", "medical_team")
 
 
 @dataclass(frozen=True, eq=False)
@@ -116,7 +113,7 @@ class AssignmentProblem:
         Per zone, the capabilities that should stay within their standard time of it,
         e.g. ``("engine", "ambulance")``.
     standard_s : mapping
-        Capability -> standard response time, seconds (see :func:`coverage_standards`).
+        Capability -> standard response time, seconds (see :func:`command.model.response_standards_s`).
     uncovered_penalty_s : float
         Weighted arrival seconds one uncovered (zone, capability) pair costs.
     unit_names_zh, unit_names_en : tuple of str
@@ -250,15 +247,6 @@ class AssignmentResult:
         if self.bound_s is None or self.objective_s <= 0:
             return None
         return max(0.0, (self.objective_s - self.bound_s) / self.objective_s)
-
-
-def coverage_standards(*, fire_standard_s: float, ems_standard_s: float) -> dict[str, float]:
-    """Standard response time per capability: fire-service capabilities get
-    ``fire_standard_s``, ambulances and medical teams ``ems_standard_s`` (both from
-    :class:`command.settings.Settings`)."""
-    out = {c: float(fire_standard_s) for c in _FIRE_CAPABILITIES}
-    out.update({c: float(ems_standard_s) for c in _EMS_CAPABILITIES})
-    return out
 
 
 # --------------------------------------------------------------------------- validation

@@ -60,6 +60,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from command.i18n import t
+from command.model import GRADE_RANK
 from command.scenarios.flood import depth_polygons, inundation, read_ascii_grid
 from command.scenarios.schema import (
     Bleve,
@@ -195,7 +196,7 @@ class Consequences:
     def geojson(self, lang: str = "zh") -> dict:
         """The zones as a GeoJSON FeatureCollection, least severe first (drawn below)."""
         feats = []
-        for z in sorted(self.zones, key=lambda z: -_GRADE_ORDER[z.grade]):
+        for z in sorted(self.zones, key=lambda z: -GRADE_RANK[z.grade]):
             feats.append({"type": "Feature", "geometry": z.geometry, "properties": {
                 "grade": z.grade, "grade_label": t(f"grade.{z.grade}", lang),
                 "label": z.label_en if lang == "en" else z.label_zh,
@@ -240,7 +241,7 @@ class Consequences:
         }
 
 
-_GRADE_ORDER = {"red": 0, "orange": 1, "yellow": 2, "blue": 3}
+
 
 
 # --- zones -------------------------------------------------------------------------------
@@ -284,7 +285,7 @@ def _toxic(i, h: ToxicRelease, place: ResolvedPlace, weather) -> list[Zone]:
     for z in tz:
         if not z.polygon_lonlat:
             continue
-        grade = z.colour if z.colour in _GRADE_ORDER else "red"
+        grade = z.colour if z.colour in GRADE_RANK else "red"
         values = dict(level=z.level, ppm=z.loc_ppm)
         out.append(Zone(i, h.type, z.level, grade,
                         t("scenarios.zone.toxic", "zh", substance=sub.name_zh, **values),

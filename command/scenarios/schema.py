@@ -47,7 +47,7 @@ from typing import Annotated, Literal, Union
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
 from command.errors import DataError, Problem
-from command.model import INCIDENT_TYPES
+from command.model import INCIDENT_TYPES, RISK_GRADES
 from command.scenarios._errors import ScenarioError
 from command.scenarios.dispersion import STABILITY_CLASSES
 from command.scenarios.substances import LEVELS, get_substance
@@ -80,7 +80,7 @@ __all__ = [
 
 HAZARD_TYPES = ("toxic_release", "pool_fire", "jet_fire", "bleve", "flood", "cordon")
 #: Zone grades, most severe first (the national colours; blue is the lowest risk grade).
-GRADES = ("red", "orange", "yellow", "blue")
+GRADES = RISK_GRADES
 Grade = Literal["red", "orange", "yellow", "blue"]
 
 

@@ -53,7 +53,8 @@ import simpy
 from command.sim._engine import run_counting
 from command.model import CAPABILITIES
 from command.sim.policies import DispatchView, OpenCall, Policy, moveup_moves
-from command.sim.world import EMS_CAPABILITIES, FIRE_CAPABILITIES, TravelTables, World
+from command.model import response_standards_s
+from command.sim.world import TravelTables, World
 
 __all__ = ["K_SLOTS", "Closure", "UnitLoss", "RunRecords", "run_city", "draw_randoms"]
 
@@ -182,9 +183,8 @@ class _Run:
         self.cover: list[tuple] = []
         self.material: list[tuple] = []
         self.moves = 0
-        std = {c: world.fire_standard_s for c in FIRE_CAPABILITIES}
-        std.update({c: world.ems_standard_s for c in EMS_CAPABILITIES})
-        self.cap_standard = std
+        self.cap_standard = response_standards_s(fire_standard_s=world.fire_standard_s,
+                                                 ems_standard_s=world.ems_standard_s)
         self._hospital_order: tuple = (None, {})
         self._responder_tt: dict[int, tuple] = {}
         self._view = DispatchView(idle=self.avail, unit_cap=world.unit_cap,

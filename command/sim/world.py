@@ -31,13 +31,11 @@ from command.errors import DataError, OffNetworkError, Problem
 from command.model import CAPABILITIES, Dataset
 from command.sim._tables import SimTables
 
-__all__ = ["TravelTables", "World", "build_world", "FIRE_CAPABILITIES", "EMS_CAPABILITIES"]
+__all__ = ["TravelTables", "World", "build_world"]
 
 log = logging.getLogger(__name__)
 
 #: Capabilities measured against the fire standard, and against the EMS standard.
-FIRE_CAPABILITIES = ("engine", "ladder", "rescue", "hazmat", "water_rescue")
-EMS_CAPABILITIES = ("ambulance", "medical_team")
 
 
 @dataclass(frozen=True)

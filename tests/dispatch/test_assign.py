@@ -12,6 +12,8 @@ import itertools
 import dataclasses
 
 import numpy as np
+
+from command.model import response_standards_s
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -21,7 +23,6 @@ from command.dispatch.assign import (
     AssignmentProblem,
     assign,
     assignment_objective_s,
-    coverage_standards,
     greedy_assign,
     validate_problem,
     weighted_first_arrival_s,
@@ -30,7 +31,7 @@ from command.dispatch.assign import (
 from command.errors import DataError
 
 INF = np.inf
-STANDARDS = coverage_standards(fire_standard_s=300, ems_standard_s=720)
+STANDARDS = response_standards_s(fire_standard_s=300, ems_standard_s=720)
 
 
 def engines(etas, priorities=(1, 1), **kw) -> AssignmentProblem:
