@@ -23,7 +23,8 @@ import plotly.io as pio
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from command import roads, service, store  # noqa: E402
+from command import roads, store  # noqa: E402
+from command.app import incidents as use  # noqa: E402
 from command.errors import StoreError  # noqa: E402
 from command.resources import load_dataset  # noqa: E402
 from command.settings import Settings  # noqa: E402
@@ -46,14 +47,14 @@ def _load(ctx: ScreenContext, n: int, rng: np.random.Generator) -> dict:
     types = ("fire", "medical", "traffic_accident", "gas_leak", "flood")
     approved = 0
     for k, node in enumerate(nodes):
-        _i, plan_id, _rec = service.create_and_recommend(
+        _i, plan_id, _rec = use.create_and_recommend(
             ctx.engine, net, ctx.dataset, incident_type=types[k % len(types)],
             lat=float(net.node_lat[node]), lon=float(net.node_lon[node]),
             priority=int(rng.integers(1, 5)), actor="bench", limit=5,
             max_snap_distance_m=ctx.settings.max_snap_distance_m)
         if plan_id is not None and k % 2 == 0:
             try:
-                service.decide(ctx.engine, plan_id, "approve", "bench")
+                use.decide(ctx.engine, plan_id, "approve", "bench")
                 approved += 1
             except StoreError:  # a unit taken by an earlier plan meanwhile
                 pass
@@ -61,9 +62,9 @@ def _load(ctx: ScreenContext, n: int, rng: np.random.Generator) -> dict:
         out = [u.unit_id for u in store.list_units(s, status="dispatched")]
     for k, unit_id in enumerate(out):
         if k % 3 == 0:
-            service.advance_unit(ctx.engine, unit_id, "bench")
+            use.advance_unit(ctx.engine, unit_id, "bench")
             if k % 2 == 0:
-                service.advance_unit(ctx.engine, unit_id, "bench")
+                use.advance_unit(ctx.engine, unit_id, "bench")
     with store.session_scope(ctx.engine, read_only=True) as s:
         return {"open": len(store.list_incidents(s, status="open")),
                 "units": len(store.list_units(s)), "approved": approved,

@@ -6,7 +6,7 @@ call the pages' plain functions with it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from urllib.parse import parse_qs
 
@@ -30,9 +30,6 @@ class ScreenContext:
     network: "roads.RoadNetwork"
     dataset: Dataset
     engine: Engine
-    #: Per-process memo of derived data (routes by incident and base); never shared
-    #: between apps, so no module-level state.
-    memo: dict = field(default_factory=dict, repr=False)
 
     @cached_property
     def road_lines(self) -> tuple[np.ndarray, np.ndarray]:

@@ -11,7 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-__all__ = ["Job", "Jobs", "jobs_of"]
+__all__ = ["Job", "Jobs", "jobs_of", "materials_jobs", "materials_key"]
 
 log = logging.getLogger(__name__)
 
@@ -86,3 +86,14 @@ def jobs_of(config: dict, key: str = "PAGES_JOBS") -> Jobs:
     if jobs is None:
         jobs = config.setdefault(key, Jobs())
     return jobs
+
+
+def materials_jobs(config: dict) -> Jobs:
+    """The runner of the materials plans: the material reserves page starts one per
+    store state, the command screen reads the finished one for its shortage KPI."""
+    return jobs_of(config, "PAGES_JOBS_MATERIALS")
+
+
+def materials_key(change_id: int) -> str:
+    """The job key of the materials plan of one store state."""
+    return f"materials:{change_id}"

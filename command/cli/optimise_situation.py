@@ -129,7 +129,7 @@ def _plan(args, settings) -> int:
     data = {**plan.to_dict(), **figures, "situation": prep.situation.name}
     if args.record:
         from command import store
-        from command.service import record_situation_plan
+        from command.app.situations import record_situation_plan
 
         plan_id, ids = record_situation_plan(store.engine_for(settings), prep.situation, plan,
                                              actor=args.actor)

@@ -33,10 +33,11 @@ def _recommend(args, settings) -> int:
     dataset = load_dataset(settings.resources_dir)
     limit = args.limit or settings.recommend_limit
     if args.record:
-        from command import service, store
+        from command import store
+        from command.app.incidents import create_and_recommend
 
         engine = store.engine_for(settings)
-        incident_id, plan_id, rec = service.create_and_recommend(
+        incident_id, plan_id, rec = create_and_recommend(
             engine, network, dataset, incident_type=args.type, lat=lat, lon=lon,
             priority=args.priority, grade=args.grade, actor=args.actor, limit=limit,
             max_snap_distance_m=settings.max_snap_distance_m)
@@ -55,14 +56,15 @@ def _live_statuses(settings) -> dict[str, str] | None:
     """Unit statuses from the store when it has been initialised, else None (data set)."""
     if settings.database_url is None and not (settings.data_dir / "command.db").exists():
         return None
-    from command import service, store
+    from command import store
+    from command.app.incidents import unit_statuses
     from command.store._engine import current_revision
 
     engine = store.engine_for(settings)
     try:
         if current_revision(engine) is None:
             return None
-        return service.unit_statuses(engine)
+        return unit_statuses(engine)
     finally:
         engine.dispose()
 

@@ -88,7 +88,6 @@ TABLE: dict[str, tuple[str, str]] = {
     "pages.drill.export_html": ("导出报告（HTML）", "Export report (HTML)"),
     "pages.drill.export_csv": ("导出数据（CSV）", "Export data (CSV)"),
     "pages.drill.minutes": ("响应时间（分钟）", "Response time (min)"),
-    "pages.drill.sim_missing": ("模拟器尚未就绪：{what}", "The simulator is not available: {what}"),
     "pages.drill.kpi.share_within_standard": ("标准时间内到达比例", "Share within the standard"),
     "pages.drill.kpi.response_mean_min": ("平均响应时间", "Mean response time"),
     "pages.drill.kpi.response_p90_min": ("90% 分位响应时间", "90th percentile response time"),

@@ -5,104 +5,40 @@ report.
 
 A drill never touches live data: the simulator runs on copies of the data set and the
 network and writes nothing to the store; every part of the page carries the 演练 banner
-and frame. Callbacks only adapt; views are in :mod:`dashboard.figures_pages`.
+and frame. Callbacks only adapt: the runs go through :mod:`command.app.drills`, the
+views are in :mod:`dashboard.views.drills`.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
-from pathlib import Path
 
 import dash
 import flask
 from dash import (Input, Output, State, callback, clientside_callback, ctx as dash_ctx,
                   dcc, html, no_update)
 
+from command.app.drills import drill_sources, run_drill
 from command.i18n import t
 from command.model import CAPABILITIES
 from dashboard import context
-from dashboard import figures_pages as views
-from dashboard.jobs import jobs_of
+from dashboard.jobs import Job, jobs_of
+from dashboard.views import drills as views
+from dashboard.views._common import SCALE_JS, error_text
 
 dash.register_page(__name__, path="/drills", name="drills", name_key="nav.drills", order=30)
 
 JOBS_KEY = "PAGES_JOBS_DRILLS"
-MAX_DAYS, MAX_REPLICATIONS = 365, 200
 
 
-class SimulatorMissing(RuntimeError):
-    """command.sim does not offer what the page needs (named in the message)."""
-
-
-# --- the simulator, behind one function -------------------------------------------------
-
-def sources(settings, lang: str) -> list[dict]:
-    """Drill files (data set's ``drills/*.yaml``), scenario files, and plain random
-    arrivals, as dropdown options (value ``drill:PATH``, ``scenario:PATH``, ``rates``)."""
-    import yaml
-
-    from command.scenarios.library import list_scenarios, scenario_dir
-
-    def title(path: Path) -> str:
-        try:
-            name = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("name")
-        except (OSError, yaml.YAMLError):
-            name = None
-        if isinstance(name, dict):
-            return str(name.get(lang) or name.get("zh") or path.stem)
-        return str(name or path.stem)
-
-    drills = sorted((Path(settings.resources_dir) / "drills").glob("*.yaml"))
-    scenarios = list_scenarios(scenario_dir(settings.resources_dir))
-    return ([{"label": t("pages.drill.source_drill", lang, name=title(p)), "value": f"drill:{p}"}
-             for p in drills] +
-            [{"label": t("pages.drill.source_scenario", lang, name=title(p)),
-              "value": f"scenario:{p}"} for p in scenarios] +
-            [{"label": t("pages.drill.source_rates", lang), "value": "rates"}])
-
-
-def run_drill(ctx: context.ScreenContext, spec: dict, progress=None) -> dict:
-    """Run the experiment of ``spec`` (source, days, replications, seed, variants) with
-    :func:`command.sim.run_experiment` and return its ``to_dict()`` plus the HTML and
-    CSV reports. Raises :class:`SimulatorMissing` naming what command.sim lacks."""
-    try:
-        from command import sim
-    except ImportError as exc:  # pragma: no cover - the package exists
-        raise SimulatorMissing(f"command.sim: {exc}") from exc
-    missing = [n for n in ("run_experiment", "Variant", "report_html", "report_csv")
-               if not hasattr(sim, n)]
-    if missing:
-        raise SimulatorMissing("command.sim." + ", command.sim.".join(missing))
-    variants = [sim.Variant(**variant_kwargs(v)) for v in spec["variants"]]
-    kwargs = {}
-    kind, _, path = spec["source"].partition(":")
-    if kind in ("drill", "scenario"):
-        kwargs[kind] = path
-    result = sim.run_experiment(ctx.network, ctx.dataset, ctx.settings, variants=variants,
-                                days=spec["days"], replications=spec["replications"],
-                                seed=spec["seed"], policy="nearest", progress=progress,
-                                **kwargs)
-    return {"result": result.to_dict(), "html": sim.report_html(result),
-            "csv": sim.report_csv(result)}
-
-
-def variant_kwargs(variant: dict) -> dict:
-    """The page's variant (name and a list of changes) as keyword arguments of
-    ``command.sim.Variant``: ``name``, ``remove_bases``, ``add_units`` (base_id,
-    capability, count), ``close_roads``, ``move_depots`` (depot_id, lat, lon)."""
-    out: dict = {"name": variant["name"], "remove_bases": [], "add_units": [],
-                 "close_roads": [], "move_depots": []}
-    for c in variant["changes"]:
-        if c["kind"] == "remove_base":
-            out["remove_bases"].append(c["base_id"])
-        elif c["kind"] == "add_units":
-            out["add_units"].append((c["base_id"], c["capability"], c["count"]))
-        elif c["kind"] == "close_road":
-            out["close_roads"].append(c["road"])
-        elif c["kind"] == "move_depot":
-            out["move_depots"].append((c["depot_id"], c["lat"], c["lon"]))
-    return out
+def source_options(settings, lang: str) -> list[dict]:
+    """The rehearsable sources as dropdown options (see
+    :func:`command.app.drills.drill_sources`)."""
+    opts = []
+    for s in drill_sources(settings):
+        name = s.name_en if lang == "en" else s.name_zh
+        opts.append({"label": t(f"pages.drill.source_{s.kind}", lang, name=name),
+                     "value": s.value})
+    return opts
 
 
 # --- layout -------------------------------------------------------------------------------
@@ -116,7 +52,7 @@ def layout(lang: str = "zh", **_query):
     ctx = context.current()
     ds = ctx.dataset
     name = (lambda x: x.name_en) if lang == "en" else (lambda x: x.name_zh)
-    opts = sources(ctx.settings, lang)
+    opts = source_options(ctx.settings, lang)
     baseline = [{"name": t("pages.drill.baseline", lang), "changes": []}]
     return html.Div(className="pg-grid pg-drills", children=[
         dcc.Store(id="drill-lang", data=lang),
@@ -136,9 +72,9 @@ def layout(lang: str = "zh", **_query):
                     searchable=False)),
                 html.Div(className="row3", children=[
                     _label("pages.drill.days", lang, dcc.Input(
-                        id="drill-days", type="number", value=1, min=1, max=MAX_DAYS, className="num")),
+                        id="drill-days", type="number", value=1, min=1, max=views.MAX_DAYS, className="num")),
                     _label("pages.drill.replications", lang, dcc.Input(
-                        id="drill-reps", type="number", value=5, min=1, max=MAX_REPLICATIONS,
+                        id="drill-reps", type="number", value=5, min=1, max=views.MAX_REPLICATIONS,
                         className="num")),
                     _label("pages.drill.seed", lang, dcc.Input(
                         id="drill-seed", type="number", value=1, min=0, className="num")),
@@ -228,48 +164,7 @@ def variant_items(variants: list[dict], dataset, lang: str):
             for v in variants]
 
 
-def add_variant(variants: list[dict], name: str | None, lang: str) -> list[dict]:
-    """A new variant (named, or 变体N) at the end; it becomes the one being edited."""
-    name = (name or "").strip() or t("pages.drill.default_name", lang, n=len(variants))
-    if name in {v["name"] for v in variants}:
-        name = f"{name} ({len(variants)})"
-    return variants + [{"name": name, "changes": []}]
-
-
-def add_change(variants: list[dict], change: dict) -> list[dict]:
-    """``change`` added to the last variant (the baseline is never changed: without a
-    variant, a new one is made)."""
-    if len(variants) < 2:
-        raise ValueError("no variant")
-    last = variants[-1]
-    return variants[:-1] + [{**last, "changes": last["changes"] + [change]}]
-
-
-def run_spec(source, days, reps, seed, variants: list[dict], lang: str) -> dict:
-    """The experiment to run, checked; ``ValueError`` with the planner's message."""
-    def whole(value, key, lo, hi):
-        try:
-            v = int(value)
-        except (TypeError, ValueError):
-            raise ValueError(t("pages.drill.bad_input", lang, field=t(key, lang),
-                               value="" if value is None else value)) from None
-        if not lo <= v <= hi:
-            raise ValueError(t("pages.drill.bad_input", lang, field=t(key, lang), value=v))
-        return v
-    if len(variants) < 2:
-        raise ValueError(t("pages.drill.need_variant", lang))
-    return {"source": source or "rates", "days": whole(days, "pages.drill.days", 1, MAX_DAYS),
-            "replications": whole(reps, "pages.drill.replications", 1, MAX_REPLICATIONS),
-            "seed": whole(seed, "pages.drill.seed", 0, 2**31 - 1), "variants": variants}
-
-
-def spec_key(spec: dict) -> str:
-    """The job key of an experiment: the same definition finds the same run."""
-    return "drill:" + hashlib.sha256(json.dumps(spec, sort_keys=True,
-                                                ensure_ascii=False).encode()).hexdigest()[:16]
-
-
-def progress_view(job: views.Job | None, lang: str):
+def progress_view(job: Job | None, lang: str):
     """(bar width %, status text, status class, finished?) of a run."""
     if job is None:
         return "0%", t("pages.drill.idle", lang), "summary", True
@@ -277,9 +172,7 @@ def progress_view(job: views.Job | None, lang: str):
         return (f"{job.progress:.0%}", t("pages.drill.running", lang, done=job.progress),
                 "summary busy", False)
     if job.state == "error":
-        text = (t("pages.drill.sim_missing", lang, what=str(job.error))
-                if isinstance(job.error, SimulatorMissing) else views.error_text(job.error, lang))
-        return "0%", text, "summary error", True
+        return "0%", error_text(job.error, lang), "summary error", True
     return "100%", None, "summary", True
 
 
@@ -311,7 +204,7 @@ def compare_table(comparison: dict, lang: str):
           prevent_initial_call=True)
 def _on_edit(_new, _add, variants, vname, kind, base, depot, cap, count, road, lat, lon, lang):
     if dash_ctx.triggered_id == "drill-new":
-        return add_variant(variants, vname, lang), ""
+        return views.add_variant(variants, vname, lang), ""
     try:
         change = views.parse_change(kind, {"base_id": base, "depot_id": depot, "capability": cap,
                                            "count": count, "road": road, "lat": lat, "lon": lon},
@@ -319,8 +212,8 @@ def _on_edit(_new, _add, variants, vname, kind, base, depot, cap, count, road, l
     except ValueError as exc:
         return no_update, str(exc)
     if len(variants) < 2:
-        variants = add_variant(variants, vname, lang)
-    return add_change(variants, change), ""
+        variants = views.add_variant(variants, vname, lang)
+    return views.add_change(variants, change), ""
 
 
 @callback(Output("drill-variant-list", "children"), Input("drill-variants", "data"),
@@ -338,12 +231,14 @@ def _on_variants(variants, lang):
           prevent_initial_call=True)
 def _on_run(_n, source, days, reps, seed, variants, lang):
     try:
-        spec = run_spec(source, days, reps, seed, variants, lang)
+        spec = views.run_spec(source, days, reps, seed, variants, lang)
     except ValueError as exc:
         return no_update, True, str(exc), "summary error"
-    key = spec_key(spec)
+    key = views.spec_key(spec)
+    ctx = context.current()
     jobs_of(flask.current_app.config, JOBS_KEY).start(
-        key, run_drill, context.current(), spec, with_progress=True)
+        key, run_drill, ctx.network, ctx.dataset, ctx.settings, spec, lang=lang,
+        with_progress=True)
     return key, False, t("pages.drill.running", lang, done=0.0), "summary busy"
 
 
@@ -364,7 +259,7 @@ def _on_progress(_n, key, lang):
     return {"width": width}, text, cls, finished, no_update
 
 
-clientside_callback(views.SCALE_JS, Output("drill-scale", "data"),
+clientside_callback(SCALE_JS, Output("drill-scale", "data"),
                     Input("drill-scale-tick", "n_intervals"), State("drill-scale", "data"))
 
 

@@ -5,7 +5,7 @@ The plan is solved off the request thread (a few seconds with delivery routing),
 per state of the store: the page polls :func:`command.store.last_change_id` and shows
 the newest finished plan with a status line while the next one is being solved. Drill
 incidents never enter it. Callbacks only adapt; the views are in
-:mod:`dashboard.figures_pages`.
+:mod:`dashboard.views.materials`.
 """
 
 from __future__ import annotations
@@ -14,17 +14,17 @@ import dash
 import flask
 from dash import Input, Output, Patch, State, callback, clientside_callback, dcc, html, no_update
 
-from command import store
+from command.app.screen import change_id
+from command.app.situations import materials_from_store
 from command.i18n import t
-from command.live_situation import materials_from_store
 from dashboard import context
-from dashboard import figures_pages as views
-from dashboard.jobs import Jobs, jobs_of
+from dashboard.jobs import Jobs, materials_jobs, materials_key
+from dashboard.views import materials as views
+from dashboard.views._common import SCALE_JS, error_text
 
 dash.register_page(__name__, path="/materials", name="materials", name_key="nav.materials",
                    order=20)
 
-JOBS_KEY = "PAGES_JOBS_MATERIALS"
 #: Rows of a table that fit the video wall without scrolling (1080 and 2160 lines).
 MAX_PLAN_ROWS = 9
 MAX_SHORT_ROWS = 5
@@ -110,14 +110,12 @@ def poll(ctx: context.ScreenContext, jobs: Jobs, have_change, lang: str):
     Returns (plan or None when the page has it already, status text, status class).
     While a new state is being solved the page keeps the previous plan.
     """
-    with store.session_scope(ctx.engine, read_only=True) as s:
-        change_id = store.last_change_id(s)
-    job = jobs.start(f"materials:{change_id}", materials_from_store, ctx.engine, ctx.network,
-                     ctx.dataset, ctx.settings)
+    job = jobs.start(materials_key(change_id(ctx.engine)), materials_from_store, ctx.engine,
+                     ctx.network, ctx.dataset, ctx.settings)
     if job.state == "running":
         return None, t("pages.mat.solving", lang), "summary busy"
     if job.state == "error":
-        return None, views.error_text(job.error, lang), "summary error"
+        return None, error_text(job.error, lang), "summary error"
     plan = job.result
     status = (t("pages.mat.solved", lang, change_id=plan["change_id"], seconds=plan["seconds"])
               if plan["situation"]["incidents"] else t("pages.mat.no_incident", lang))
@@ -192,12 +190,12 @@ def stock_table(rows: list[dict], lang: str):
           Input("mat-tick", "n_intervals"), State("mat-plan", "data"), State("mat-lang", "data"))
 def _on_tick(_n, have, lang):
     ctx = context.current()
-    plan, status, cls = poll(ctx, jobs_of(flask.current_app.config, JOBS_KEY),
+    plan, status, cls = poll(ctx, materials_jobs(flask.current_app.config),
                              (have or {}).get("change_id"), lang)
     return (no_update if plan is None else plan), status, cls
 
 
-clientside_callback(views.SCALE_JS, Output("mat-scale", "data"),
+clientside_callback(SCALE_JS, Output("mat-scale", "data"),
                     Input("mat-tick", "n_intervals"), State("mat-scale", "data"))
 
 

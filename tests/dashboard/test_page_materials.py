@@ -12,9 +12,9 @@ from dashboard.jobs import Jobs
 
 from command import store
 from command.i18n import t
-from command.live_situation import materials_from_store
+from command.app.situations import materials_from_store
 from command.model import Incident
-from dashboard import figures_pages as views
+from dashboard.views import materials as views
 
 
 @pytest.fixture

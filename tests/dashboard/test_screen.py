@@ -7,7 +7,10 @@ from datetime import datetime, timedelta, timezone
 import numpy as np
 import pytest
 
-from command import service, store
+from command import store
+from command.app import incidents, scenarios
+from command.app import screen as live
+from dashboard.views.screen import elapsed_text, picked_from_click
 from command.i18n import t
 from dashboard.context import lang_from_search
 from dashboard.figures import LIVE_SLOTS
@@ -43,11 +46,11 @@ def test_base_figure_has_one_road_trace_and_fixed_slots(ctx, screen):
     assert en.data[screen.SLOTS["incidents.2"]].name == "Priority 2 incidents"
 
 
-def test_click_gives_rounded_coordinates(screen):
-    assert screen.picked_from_click({"points": [{"x": 114.8912345, "y": 30.3912345}]}) == \
+def test_click_gives_rounded_coordinates():
+    assert picked_from_click({"points": [{"x": 114.8912345, "y": 30.3912345}]}) == \
         (30.39123, 114.89123)
-    assert screen.picked_from_click(None) is None
-    assert screen.picked_from_click({"points": []}) is None
+    assert picked_from_click(None) is None
+    assert picked_from_click({"points": []}) is None
 
 
 def test_user_from_query(screen):
@@ -144,7 +147,7 @@ def test_modify_swaps_a_capable_unit_and_reject_changes_none(ctx, screen):
     v = screen.update_view(ctx, "en", rec["incident_id"])
     first = v["plan"]["rows"][0]
     new = first["swaps"][0]["value"]
-    cand = service.swap_candidates(ctx.engine, ctx.network, ctx.dataset, rec["plan_id"])
+    cand = incidents.swap_candidates(ctx.engine, ctx.network, ctx.dataset, rec["plan_id"])
     assert cand[first["unit_id"]][0]["unit_id"] == new
     assert [c["eta_s"] for c in cand[first["unit_id"]]] == \
         sorted(c["eta_s"] for c in cand[first["unit_id"]])
@@ -170,9 +173,9 @@ def test_modify_swaps_a_capable_unit_and_reject_changes_none(ctx, screen):
 
 
 def test_drill_incidents_never_show(ctx, screen):
-    service.create_and_recommend(ctx.engine, ctx.network, ctx.dataset, incident_type="fire",
-                                 lat=30.39, lon=114.89, actor="planner", limit=5,
-                                 max_snap_distance_m=2000, is_drill=True)
+    incidents.create_and_recommend(ctx.engine, ctx.network, ctx.dataset, incident_type="fire",
+                                   lat=30.39, lon=114.89, actor="planner", limit=5,
+                                   max_snap_distance_m=2000, is_drill=True)
     v = screen.update_view(ctx, "zh", None)
     assert v["incidents"] == [] and v["plan"] is None
     assert not any("D-" in line for line in v["ticker"])
@@ -185,24 +188,24 @@ def test_share_within_standard_counts_late_and_missing_arrivals(ctx, screen):
         rec = screen.recommendation_view(ctx, 30.39, lon, "fire", 2, "zh")
         screen.act(ctx, "approve", str(rec["plan_id"]), "t", {}, "zh")
         ids.append(rec["incident_id"])
-    snap = service.live_snapshot(ctx.engine)
-    assert service.share_within_standard(snap, ctx.settings) == service.StandardShare(0, 0, 2)
+    snap = live.live_snapshot(ctx.engine)
+    assert live.share_within_standard(snap, ctx.settings) == live.StandardShare(0, 0, 2)
     later = snap.now + timedelta(minutes=6)  # past the 5-minute fire standard, nobody there
-    snap = service.live_snapshot(ctx.engine, now=later)
-    share = service.share_within_standard(snap, ctx.settings)
+    snap = live.live_snapshot(ctx.engine, now=later)
+    share = live.share_within_standard(snap, ctx.settings)
     assert (share.within, share.missed, share.share) == (0, 2, 0.0)
     # one of them arrives now: within (a few seconds after creation)
-    service.advance_incident(ctx.engine, ids[0], "t")
-    service.advance_incident(ctx.engine, ids[0], "t")
-    share = service.share_within_standard(service.live_snapshot(ctx.engine, now=later),
+    incidents.advance_incident(ctx.engine, ids[0], "t")
+    incidents.advance_incident(ctx.engine, ids[0], "t")
+    share = live.share_within_standard(live.live_snapshot(ctx.engine, now=later),
                                           ctx.settings)
     assert (share.within, share.missed) == (1, 1) and share.share == 0.5
 
 
-def test_elapsed_text(screen):
-    assert screen.elapsed_text(65) == "01:05"
-    assert screen.elapsed_text(3 * 3600 + 61) == "3:01:01"
-    assert screen.elapsed_text(-5) == "00:00"
+def test_elapsed_text():
+    assert elapsed_text(65) == "01:05"
+    assert elapsed_text(3 * 3600 + 61) == "3:01:01"
+    assert elapsed_text(-5) == "00:00"
 
 
 def test_render_in_the_chosen_language(ctx, screen):
@@ -239,7 +242,7 @@ def test_a_scenario_brings_zones_closures_and_incidents(ctx, screen):
     assert "chlorine-gedian" in [o["value"] for o in screen.scenario_options(ctx)]
     msg = screen.scenario_action(ctx, "load", "chlorine-gedian", "王伟", "zh")
     assert msg == "已记录：加载 chlorine-gedian"
-    assert service.active_scenario(ctx.engine) == "chlorine-gedian"
+    assert scenarios.active_scenario(ctx.engine) == "chlorine-gedian"
     v = screen.update_view(ctx, "zh", None)
     assert v["incidents"], "the scenario's incidents are open"
     zones = sum(len(v["traces"][f"zones.{g}"]["x"]) for g in ("red", "orange", "yellow"))
@@ -248,6 +251,6 @@ def test_a_scenario_brings_zones_closures_and_incidents(ctx, screen):
     assert v["ticker"][0].endswith("加载情景 chlorine-gedian")
     assert screen.scenario_action(ctx, "load", "no-such", "王伟", "en").startswith("Not done:")
     screen.scenario_action(ctx, "clear", None, "王伟", "zh")
-    assert service.active_scenario(ctx.engine) is None
+    assert scenarios.active_scenario(ctx.engine) is None
     v = screen.update_view(ctx, "zh", None)
     assert v["traces"]["zones.red"]["x"] == [] and v["traces"]["closed"]["x"] == []

@@ -6,7 +6,7 @@ import pytest
 
 from command import store
 from command.errors import DataError
-from command.live_situation import materials_from_store, situation_from_store
+from command.app.situations import materials_from_store, situation_from_store
 from command.model import Incident
 from command.situation import situation_from_dict
 

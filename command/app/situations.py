@@ -1,14 +1,16 @@
-"""The live situation from the store, in the schema of situation files (docs/situations.md).
+"""Situations and the store: the live situation read from the store in the schema of
+situation files (docs/situations.md), its materials plan, and a situation's plan
+recorded for approval.
 
 The store knows the open incidents and the units' statuses; :mod:`command.situation`
 turns a situation into dispatch problems. This module joins the two, so the material
 reserves page, a CLI command or a bench can ask "what would the optimiser do now?"
 with the same machinery as a situation file.
 
-Owns: reading the store into a situation dict, and the one pipeline store -> materials
-allocation -> delivery routes. Must not: write to the store, or know about the web.
-Drill incidents stay out unless asked for (``include_drills``), so a drill never
-enters a live plan.
+Owns: reading the store into a situation dict, the one pipeline store -> materials
+allocation -> delivery routes, and recording a situation file's plan (incidents and
+proposed plan in one transaction). Must not: know about the web. Drill incidents stay
+out unless asked for (``include_drills``), so a drill never enters a live plan.
 """
 
 from __future__ import annotations
@@ -20,12 +22,12 @@ from typing import Any
 from sqlalchemy.engine import Engine
 
 from command import store
-from command.model import Dataset
+from command.model import Dataset, Incident
 from command.settings import Settings
 from command.situation import prepare, situation_from_dict
 from command.solve import deliveries_plan, materials_plan
 
-__all__ = ["situation_from_store", "materials_from_store"]
+__all__ = ["situation_from_store", "materials_from_store", "record_situation_plan"]
 
 log = logging.getLogger(__name__)
 
@@ -120,3 +122,29 @@ def materials_from_store(engine: Engine, network, dataset: Dataset, settings: Se
              len(data["incidents"]), len(result.shipments), seconds)
     return {"change_id": change_id, "situation": data, "materials": materials,
             "deliveries": deliveries, "seconds": round(seconds, 3)}
+
+
+def record_situation_plan(engine: Engine, situation, plan, *, actor: str
+                          ) -> tuple[int, dict[str, str]]:
+    """Store a situation's incidents and its plan as proposed, in one transaction.
+
+    ``situation`` is a :class:`command.situation.Situation`, ``plan`` a dispatch
+    :class:`~command.dispatch.plan.Plan` on its incident ids; the plan is saved with the
+    store's incident ids. Returns (plan id, situation incident id -> store id).
+    """
+    from dataclasses import replace
+
+    with store.session_scope(engine) as s:
+        ids = {inc.id: store.create_incident(
+            s, Incident("", inc.type, inc.lat, inc.lon, inc.priority, inc.grade,
+                        description=f"{situation.name} {inc.id}".strip()), actor)
+            for inc in situation.incidents}
+        renamed = replace(
+            plan, incident_ids=tuple(ids[i] for i in plan.incident_ids),
+            assignments=tuple(replace(a, incident_id=ids[a.incident_id])
+                              for a in plan.assignments),
+            shortfalls=tuple(replace(x, incident_id=ids[x.incident_id])
+                             for x in plan.shortfalls))
+        payload = {**renamed.to_dict(), "situation_ids": ids}
+        plan_id = store.save_plan(s, payload, list(ids.values()), actor)
+    return plan_id, ids

@@ -1,0 +1,19 @@
+"""The application layer: the product's use cases, the only code that writes the store
+and the audit log together.
+
+Owns: the steps that join the store to the decision core (record an incident with its
+recommended plan, decide a plan, move units through their cycle, put a scenario on the
+live screen, record a situation's plan) and what the live screen reads (one snapshot,
+its KPIs, routes and scenario overlays). Dashboard pages and CLI commands call these
+and nothing lower that writes. Must not: know about Dash, Flask or the command line, or
+read the clock behind a caller's back ("now" is an argument with the clock as default).
+
+Modules, one per use:
+
+- :mod:`command.app.incidents`: incidents and their plans (the duty officer's workflow)
+- :mod:`command.app.screen`: the live screen's snapshot, KPIs, routes and overlays
+- :mod:`command.app.scenarios`: scenarios on the live screen
+- :mod:`command.app.situations`: situations from the store, materials, recorded plans
+"""
+
+__all__ = ["incidents", "screen", "scenarios", "situations"]
