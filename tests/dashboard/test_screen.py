@@ -16,6 +16,18 @@ from dashboard.context import lang_from_search
 from dashboard.figures import LIVE_SLOTS
 
 
+@pytest.fixture(autouse=True, params=["16:00:20", "23:59:30"])
+def clock(request):
+    """The screen at 00:00:20 and 07:59:30 Beijing time, when Beijing's date is a day
+    ahead of UTC's (the hours the share-within-standard KPI once lost every arrival).
+    The clock ticks from there, so elapsed times still grow."""
+    import time_machine
+
+    hh, mm, ss = map(int, request.param.split(":"))
+    with time_machine.travel(datetime(2026, 12, 3, hh, mm, ss, tzinfo=timezone.utc), tick=True):
+        yield
+
+
 @pytest.fixture
 def screen(ctx):
     """The page module, imported the way Dash does once an app exists."""
