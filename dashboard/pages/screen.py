@@ -70,7 +70,7 @@ def layout(lang: str = "zh", user: str = "", **_query):
         dcc.Store(id="screen-selected", data=selected),
         dcc.Store(id="screen-elapsed", data=elapsed),
         dcc.Store(id="screen-scale", data=1.0),
-        dcc.Interval(id="screen-poll", interval=1000),
+        dcc.Interval(id="screen-poll", interval=ctx.settings.poll_interval_ms),
         html.Div(kpis, id="screen-kpis", className="kpis"),
         html.Div(className="map-wrap", children=[
             dcc.Graph(id="screen-map", figure=fig, style={"height": "100%"},
