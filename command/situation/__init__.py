@@ -17,12 +17,13 @@ anything is solved, and returns a :class:`Prepared` from which
 
 The modules, by job:
 
-- :mod:`.schema`: the file's pydantic models, :func:`load_situation`,
-  :func:`situation_from_dict`;
+- :mod:`.schema`: the file's pydantic models (:class:`Situation` and its parts),
+  :func:`load_situation`, :func:`situation_from_dict`;
 - :mod:`._scenario`: merging a library scenario into a situation;
 - :mod:`._check`: the checks against the data set and snapping to the road network;
 - :mod:`.prepared`: :class:`Prepared`, :func:`prepare`, :func:`travel_s`;
-- :mod:`.problems`: the dispatch problem builders.
+- :mod:`.problems`: the dispatch problem builders above, :func:`zone_weights` and
+  :data:`COVERED_CAPABILITIES`.
 
 Must not: solve (:mod:`command.solve`), write the store, or know of pages.
 
