@@ -11,23 +11,8 @@ import math
 import pytest
 from pydantic import ValidationError
 
+from command import _schema as shared
 from command import resources
-from command._schema import (
-    Capability,
-    Count,
-    Finite,
-    Hour,
-    IncidentType,
-    Lat,
-    Level,
-    Lon,
-    Minutes,
-    Name,
-    Quantity,
-    Slug,
-    StrictModel,
-    one_of,
-)
 from command.errors import DataError
 from command.model import INCIDENT_TYPES
 from command.scenarios.schema import Place, Scenario
@@ -36,19 +21,19 @@ from command.situation import Situation
 from command.yamlfile import Located, validate
 
 
-class Probe(StrictModel):
-    lat: Lat = 30.0
-    lon: Lon = 114.0
-    x: Finite = 0.0
-    minutes: Minutes = 1.0
-    hour: Hour = 0
-    name: Name = "a"
-    slug: Slug = "a-1"
-    level: Level = 1
-    count: Count = 0
-    quantity: Quantity = 0.0
-    type: IncidentType = "fire"
-    capability: Capability = "engine"
+class Probe(shared.StrictModel):
+    lat: shared.Lat = 30.0
+    lon: shared.Lon = 114.0
+    x: shared.Finite = 0.0
+    minutes: shared.Minutes = 1.0
+    hour: shared.Hour = 0
+    name: shared.Name = "a"
+    slug: shared.Slug = "a-1"
+    level: shared.Level = 1
+    count: shared.Count = 0
+    quantity: shared.Quantity = 0.0
+    type: shared.IncidentType = "fire"
+    capability: shared.Capability = "engine"
 
 
 def problems(data: dict) -> list[tuple[str, object, str]]:
@@ -96,7 +81,7 @@ def test_bounds(data, field):
 def test_one_of_names_what_and_lists_the_allowed():
     assert problems({"type": "volcano"}) == [
         ("type", "volcano", "unknown incident type; one of: " + ", ".join(INCIDENT_TYPES))]
-    check = one_of(("a", "b"), "letter")
+    check = shared.one_of(("a", "b"), "letter")
     assert check("a") == "a"
     with pytest.raises(ValueError, match=r"^unknown letter; one of: a, b$"):
         check("c")
@@ -105,7 +90,7 @@ def test_one_of_names_what_and_lists_the_allowed():
 def test_every_input_file_uses_the_one_base():
     for model in (Situation, Scenario, Place, DrillFile, IncidentInject,
                   *resources.ROW_MODELS.values()):
-        assert issubclass(model, StrictModel), model
+        assert issubclass(model, shared.StrictModel), model
         assert model.model_config["extra"] == "forbid" and model.model_config["frozen"]
 
 
