@@ -21,16 +21,17 @@ It does not read the road network (:mod:`command.roads` does) and writes nothing
 from __future__ import annotations
 
 import logging
-import math
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import fields
 from pathlib import Path
-from typing import Annotated, Any, Callable, Iterable
+from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, ValidationError
+from pydantic import AfterValidator, BeforeValidator, ConfigDict, ValidationError
 
 from command import model
+from command._schema import Capability, IncidentType, StrictModel, UnitStatus, finite, one_of
 from command.errors import DataError, Problem
 
 __all__ = ["load_dataset", "dataset_bbox", "read_dataset_yaml", "FILES", "ROW_MODELS",
@@ -84,8 +85,8 @@ def _number(value: Any) -> Any:
             value = float(value)
         except ValueError:
             raise ValueError("must be a number") from None
-    if isinstance(value, float) and not math.isfinite(value):
-        raise ValueError("must be a finite number")
+    if isinstance(value, float):
+        finite(value)
     return value
 
 
@@ -123,17 +124,6 @@ def _positive(value: float) -> float:
     return value
 
 
-def _one_of(allowed: Iterable[str], what: str) -> Callable[[str], str]:
-    allowed = tuple(allowed)
-
-    def check(value: str) -> str:
-        if value not in allowed:
-            raise ValueError(f"unknown {what}; must be one of {', '.join(allowed)}")
-        return value
-
-    return check
-
-
 def _source(value: str) -> str:
     if not _SOURCE_RE.match(value):
         raise ValueError(SOURCE_RULE)
@@ -158,14 +148,11 @@ NonNegative = Annotated[float, BeforeValidator(_number), AfterValidator(_not_neg
 Positive = Annotated[float, BeforeValidator(_number), AfterValidator(_positive)]
 Count = Annotated[int, BeforeValidator(_whole), AfterValidator(_not_negative)]
 Flag = Annotated[bool, BeforeValidator(_boolean)]
-Capability = Annotated[str, AfterValidator(_one_of(model.CAPABILITIES, "capability"))]
-IncidentType = Annotated[str, AfterValidator(_one_of(model.INCIDENT_TYPES, "incident type"))]
-AgencyKind = Annotated[str, AfterValidator(_one_of(model.AGENCY_KINDS, "agency kind"))]
-UnitStatus = Annotated[str, AfterValidator(_one_of(model.UNIT_STATUSES, "unit status"))]
-DepotLevel = Annotated[str, AfterValidator(_one_of(("city", "district", "enterprise"),
-                                                   "depot level"))]
-GridLevel = Annotated[str, AfterValidator(_one_of(("city", "town", "community"), "grid level"))]
-AreaLevel = Annotated[str, AfterValidator(_one_of(("district", "town"), "area level"))]
+AgencyKind = Annotated[str, AfterValidator(one_of(model.AGENCY_KINDS, "agency kind"))]
+DepotLevel = Annotated[str, AfterValidator(one_of(("city", "district", "enterprise"),
+                                                  "depot level"))]
+GridLevel = Annotated[str, AfterValidator(one_of(("city", "town", "community"), "grid level"))]
+AreaLevel = Annotated[str, AfterValidator(one_of(("district", "town"), "area level"))]
 Grade = Annotated[int, BeforeValidator(_whole), AfterValidator(_in_range(1, 4))]
 Year = Annotated[int, BeforeValidator(_whole), AfterValidator(_in_range(1950, 2100))]
 
@@ -177,8 +164,9 @@ def _optional(value: Any) -> Any:
 OptionalId = Annotated[str | None, BeforeValidator(_optional)]
 
 
-class _Row(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
+class _Row(StrictModel):
+    # CSV cells are text; spaces around a value are not part of it.
+    model_config = ConfigDict(str_strip_whitespace=True)
 
 
 # -- one row model per file (the fields are those of the model dataclass) -------------

@@ -15,7 +15,8 @@ refused. ``docs/scenarios.md`` describes every field; in short::
       - {type: toxic_release, mode: continuous, substance: chlorine, rate_g_s: 1500, height_m: 2}
       - {type: toxic_release, mode: instantaneous, substance: ammonia, mass_kg: 500}
       - {type: pool_fire, diameter_m: 20, fuel: diesel, radiated_fraction: 0.35}
-      - {type: jet_fire, release_rate_kg_s: 5, heat_of_combustion_kj_kg: 46000, radiated_fraction: 0.3}
+      - {type: jet_fire, release_rate_kg_s: 5, heat_of_combustion_kj_kg: 46000,
+         radiated_fraction: 0.3}
       - {type: bleve, mass_kg: 20000, heat_of_combustion_kj_kg: 46000, radiated_fraction: 0.3}
       - {type: flood, water_level_m: 24.0, elevation_grid: file.asc, breach: {lat: .., lon: ..}}
       - {type: flood, polygon: [[lon, lat], ...], grade: orange}
@@ -42,12 +43,23 @@ import math
 import re
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Annotated, Literal, Union
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
+from pydantic import AfterValidator, Field, PrivateAttr, field_validator, model_validator
 
+from command._schema import (
+    IncidentType,
+    Lat,
+    Level,
+    Lon,
+    Name,
+    NonNegative,
+    Slug,
+    StrictModel,
+    one_of,
+)
 from command.errors import DataError, Problem
-from command.model import INCIDENT_TYPES, RISK_GRADES
+from command.model import RISK_GRADES
 from command.scenarios._errors import ScenarioError
 from command.scenarios.dispersion import STABILITY_CLASSES
 from command.scenarios.substances import LEVELS, get_substance
@@ -84,40 +96,22 @@ GRADES = RISK_GRADES
 Grade = Literal["red", "orange", "yellow", "blue"]
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Text(_Strict):
+class Text(StrictModel):
     """A text a person reads, in Simplified Chinese and English."""
 
-    zh: str = Field(min_length=1)
-    en: str = Field(min_length=1)
+    zh: Name
+    en: Name
 
 
-class Place(_Strict):
+class Place(StrictModel):
     """Exactly one of: ``lat`` and ``lon`` (degrees), ``enterprise`` (an enterprise_id of
     the data set) or ``hazard_source`` (a hazard_id); ``name`` labels it on the map."""
 
-    lat: float | None = None
-    lon: float | None = None
+    lat: Lat | None = None
+    lon: Lon | None = None
     enterprise: str | None = None
     hazard_source: str | None = None
     name: Text | None = None
-
-    @field_validator("lat")
-    @classmethod
-    def _lat(cls, v):
-        if v is not None and not (math.isfinite(v) and -90 <= v <= 90):
-            raise ValueError("latitude must be a number of degrees between -90 and 90")
-        return v
-
-    @field_validator("lon")
-    @classmethod
-    def _lon(cls, v):
-        if v is not None and not (math.isfinite(v) and -180 <= v <= 180):
-            raise ValueError("longitude must be a number of degrees between -180 and 180")
-        return v
 
     @model_validator(mode="after")
     def _one_kind(self):
@@ -130,7 +124,7 @@ class Place(_Strict):
         return self
 
 
-class Weather(_Strict):
+class Weather(StrictModel):
     """Wind speed (m/s, at 10 m), the direction it blows FROM (degrees clockwise from
     north: 0 = a north wind, which carries a plume south) and the Pasquill class A-F."""
 
@@ -174,7 +168,7 @@ def _positive(what: str, why: str):
     return classmethod(check)
 
 
-class _Hazard(_Strict):
+class _Hazard(StrictModel):
     place: Place | None = None  # default: the scenario's place
     name: Text | None = None
 
@@ -255,20 +249,13 @@ class PoolFire(_Thermal):
 
     type: Literal["pool_fire"]
     diameter_m: float
-    fuel: str | None = None
+    fuel: Annotated[str, AfterValidator(one_of(sorted(POOL_FUELS), "pool fuel"))] | None = None
     burning_rate_kg_m2_s: float | None = None
     k_beta_per_m: float | None = None
     radiated_fraction: float
 
     _d = field_validator("diameter_m")(_positive("the pool diameter", "metres"))
     _b = field_validator("burning_rate_kg_m2_s")(_positive("the burning rate", "kg/m2/s"))
-
-    @field_validator("fuel")
-    @classmethod
-    def _fuel(cls, v):
-        if v is not None and v not in POOL_FUELS:
-            raise ValueError(f"unknown pool fuel; known: {', '.join(sorted(POOL_FUELS))}")
-        return v
 
     @model_validator(mode="after")
     def _enough(self):
@@ -347,39 +334,32 @@ class Cordon(_Hazard):
     _r = field_validator("radius_m")(_positive("the cordon radius", "metres"))
 
 
-Hazard = Annotated[Union[ToxicRelease, PoolFire, JetFire, Bleve, Flood, Cordon],
+Hazard = Annotated[ToxicRelease | PoolFire | JetFire | Bleve | Flood | Cordon,
                    Field(discriminator="type")]
 
 
-class IncidentSpec(_Strict):
+class IncidentSpec(StrictModel):
     """An incident the scenario raises: its demand is the data set's response package
     (and material package) for ``type`` and ``grade`` (1 特别重大 ... 4 一般)."""
 
-    type: str
-    grade: int = Field(ge=1, le=4)
-    priority: int = Field(default=2, ge=1, le=4)
+    type: IncidentType
+    grade: Level
+    priority: Level = 2
     place: Place | None = None
     description: Text | None = None
 
-    @field_validator("type")
-    @classmethod
-    def _type(cls, v):
-        if v not in INCIDENT_TYPES:
-            raise ValueError(f"unknown incident type; known: {', '.join(INCIDENT_TYPES)}")
-        return v
 
-
-class Inject(_Strict):
+class Inject(StrictModel):
     """A timed event ``at_min`` minutes after the start: a message, and optionally a new
     incident and roads to close."""
 
-    at_min: float = Field(ge=0)
+    at_min: NonNegative
     text: Text
     incident: IncidentSpec | None = None
     close_roads: list[str] = []
 
 
-class AffectedRoads(_Strict):
+class AffectedRoads(StrictModel):
     """Roads closed besides those inside the zones: by name or ref, or by polygon."""
 
     names: list[str] = []
@@ -393,10 +373,10 @@ class AffectedRoads(_Strict):
         return v
 
 
-class Scenario(_Strict):
+class Scenario(StrictModel):
     """One scenario; see the module docstring. ``file`` is where it was read from."""
 
-    id: str = Field(pattern=r"^[A-Za-z0-9_-]+$")
+    id: Slug
     name: Text
     description: Text
     sources: list[str] = []

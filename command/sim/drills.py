@@ -42,10 +42,10 @@ from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
+from command._schema import Hour, IncidentType, Lat, Level, Lon, Minutes, Slug, StrictModel
 from command.errors import CommandError, DataError, Problem
-from command.model import INCIDENT_TYPES
 from command.sim.arrivals import Surge, priority_of
 from command.sim.policies import POLICIES
 from command.yamlfile import Located, read_mapping, validate
@@ -76,11 +76,7 @@ def parse_time_s(value: Any) -> float:
     return (int(m.group(1)) * 60 + int(m.group(2))) * 60.0
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class _Time(_Strict):
+class _Time(StrictModel):
     @field_validator("at", "until", mode="before", check_fields=False)
     @classmethod
     def _time(cls, v):
@@ -90,11 +86,11 @@ class _Time(_Strict):
         return v
 
 
-class IncidentInject(_Strict):
-    type: Literal[INCIDENT_TYPES]  # type: ignore[valid-type]
-    grade: int = Field(default=3, ge=1, le=4)
-    lat: float = Field(ge=-90, le=90)
-    lon: float = Field(ge=-180, le=180)
+class IncidentInject(StrictModel):
+    type: IncidentType
+    grade: Level = 3
+    lat: Lat
+    lon: Lon
     label: str = ""
 
 
@@ -110,18 +106,18 @@ class ClosureInject(_Time):
         return self
 
 
-class UnitLossInject(_Strict):
+class UnitLossInject(StrictModel):
     units: list[str] = Field(min_length=1)
 
 
-class StationLossInject(_Strict):
+class StationLossInject(StrictModel):
     base: str
 
 
-class SurgeInject(_Strict):
+class SurgeInject(StrictModel):
     multiplier: float = Field(gt=0, le=100)
-    duration_min: float = Field(gt=0)
-    types: list[Literal[INCIDENT_TYPES]] = []  # type: ignore[valid-type]
+    duration_min: Minutes
+    types: list[IncidentType] = []
     districts: list[str] = []
 
 
@@ -146,14 +142,14 @@ class Inject(_Time):
         return self
 
 
-class DrillFile(_Strict):
+class DrillFile(StrictModel):
     """The schema of a drill file (see the module docstring)."""
 
-    id: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_-]+$")
+    id: Slug | None = None
     name: str | dict[str, str] = ""
     description: str | dict[str, str] = ""
     days: float = Field(default=1.0, gt=0, le=31)
-    start_hour: int = Field(default=0, ge=0, le=23)
+    start_hour: Hour = 0
     policy: Literal[POLICIES] | None = None  # type: ignore[valid-type]
     moveup: bool | None = None
     background_per_day: float | None = Field(default=None, ge=0)
@@ -334,7 +330,7 @@ def _resolve(model: DrillFile, located: Located, *, network, dataset, settings,
         lon = np.array([x[4] for x in incidents])
         node, dist = snap(network, lat, lon, max_distance_m=None)
         limit = float(settings.max_snap_distance_m)
-        for x, n, d in zip(incidents, node, dist):
+        for x, n, d in zip(incidents, node, dist, strict=True):
             if d > limit:
                 problems.append(located.problem(
                     x[6] + (("lat",) if x[6][-1] == "incident" else ()),
@@ -381,7 +377,8 @@ def scenario_script(scenario: str | Path, *, network, dataset, settings) -> Dril
         start_hour=0, policy=None, moveup=None, background_per_day=None,
         incidents=tuple(sorted((DrillIncident(t, k, g, priority_of(k, g),
                                               _district(dataset, la, lo), la, lo, int(n), lab)
-                                for (t, k, g, la, lo, lab), n in zip(incidents, node)),
+                                for (t, k, g, la, lo, lab), n in zip(incidents, node,
+                                                                   strict=True)),
                                key=lambda x: x.t_s)),
         closures=tuple(DrillClosure(t, None, m, label) for t, m, label in closures),
         losses=(), surges=(), file=str(scenario))
