@@ -16,8 +16,7 @@ Typical use::
 """
 
 from command.store._engine import engine_for, session_scope, upgrade
-from command.store.audit import (AuditEntry, append_audit, last_change_id, list_audit,
-                                 verify_audit)
+from command.store.audit import AuditEntry, append_audit, last_change_id, list_audit, verify_audit
 from command.store.incidents import (
     IncidentRecord,
     close_incident,
