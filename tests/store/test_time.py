@@ -7,27 +7,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import DateTime, select, text
 
+from command import store
 from command.clock import BEIJING, beijing_day_start
 from command.errors import StoreError
 from command.model import Incident
-from command.store import (
-    append_audit,
-    close_incident,
-    create_incident,
-    decide_plan,
-    first_arrivals,
-    get_incident,
-    get_plan,
-    get_unit,
-    last_change_id,
-    list_audit,
-    list_incidents,
-    save_plan,
-    session_scope,
-    set_unit_status,
-    unit_history,
-    verify_audit,
-)
 from command.store._tables import Base, IncidentRow
 from command.store._types import UTCDateTime
 from command.store.audit import entry_hash
@@ -55,19 +38,21 @@ def test_every_time_column_is_utc_and_named():
 
 
 def test_times_given_in_beijing_come_back_as_the_same_instant_in_utc(loaded):
-    with session_scope(loaded) as s:
-        incident_id = create_incident(s, FIRE, "值班员", now=T_BJ)
-        plan_id = save_plan(s, {"assignments": [{"unit_id": "U1", "incident_id": incident_id}]},
-                            [incident_id], "系统", now=T_BJ + timedelta(seconds=1))
-        decide_plan(s, plan_id, "approve", "指挥长", now=T_BJ + timedelta(seconds=2))
-        set_unit_status(s, "U1", "en_route", "调度员", now=T_BJ + timedelta(seconds=3))
-        close_incident(s, incident_id, "指挥长", now=T_BJ + timedelta(seconds=4))
-        append_audit(s, actor="a", action="test.time", at=T_BJ + timedelta(seconds=5))
-    with session_scope(loaded) as s:
-        incident, plan, unit = get_incident(s, incident_id), get_plan(s, plan_id), get_unit(s, "U1")
-        history = unit_history(s, "U1")
-        audit = list_audit(s, limit=6)
-        assert verify_audit(s) == (True, None)
+    with store.session_scope(loaded) as s:
+        incident_id = store.create_incident(s, FIRE, "值班员", now=T_BJ)
+        assignments = [{"unit_id": "U1", "incident_id": incident_id}]
+        plan_id = store.save_plan(s, {"assignments": assignments}, [incident_id], "系统",
+                                  now=T_BJ + timedelta(seconds=1))
+        store.decide_plan(s, plan_id, "approve", "指挥长", now=T_BJ + timedelta(seconds=2))
+        store.set_unit_status(s, "U1", "en_route", "调度员", now=T_BJ + timedelta(seconds=3))
+        store.close_incident(s, incident_id, "指挥长", now=T_BJ + timedelta(seconds=4))
+        store.append_audit(s, actor="a", action="test.time", at=T_BJ + timedelta(seconds=5))
+    with store.session_scope(loaded) as s:
+        incident = store.get_incident(s, incident_id)
+        plan, unit = store.get_plan(s, plan_id), store.get_unit(s, "U1")
+        history = store.unit_history(s, "U1")
+        audit = store.list_audit(s, limit=6)
+        assert store.verify_audit(s) == (True, None)
     times = {"incidents.created_at": incident.created_at,
              "plans.created_at": plan.created_at,
              "plans.decided_at": plan.decided_at,
@@ -93,8 +78,8 @@ def test_times_given_in_beijing_come_back_as_the_same_instant_in_utc(loaded):
 def test_stored_as_before_utc_digits(engine):
     # SQLite keeps the naive UTC text the store always wrote and PostgreSQL a timestamptz,
     # so databases written before this type existed read back the same.
-    with session_scope(engine) as s:
-        append_audit(s, actor="a", action="x", at=T_BJ)
+    with store.session_scope(engine) as s:
+        store.append_audit(s, actor="a", action="x", at=T_BJ)
     with engine.connect() as conn:
         if engine.dialect.name == "sqlite":
             raw = conn.execute(text("select at from audit_log")).scalar()
@@ -107,8 +92,8 @@ def test_stored_as_before_utc_digits(engine):
 def test_the_hashed_time_is_one_text_per_instant(engine):
     body = {"audit_id": 1, "actor": "a", "action": "x", "subject": "", "payload": {}}
     assert entry_hash("0" * 64, at=T_BJ, **body) == entry_hash("0" * 64, at=T_UTC, **body)
-    with session_scope(engine) as s:
-        entry = append_audit(s, actor="a", action="x", at=T_BJ)
+    with store.session_scope(engine) as s:
+        entry = store.append_audit(s, actor="a", action="x", at=T_BJ)
     assert entry.hash == entry_hash("0" * 64, at=T_UTC, **body) and _is_utc(entry.at)
 
 
@@ -122,16 +107,16 @@ def test_a_chain_written_before_the_type_still_verifies(engine):
         conn.execute(text("insert into audit_log (audit_id, at, actor, action, subject, "
                           "payload, prev_hash, hash) values (1, :at, 'old', 'x', '', '{}', "
                           ":prev, :hash)"), {"at": at, "prev": "0" * 64, "hash": digest})
-    with session_scope(engine) as s:
-        append_audit(s, actor="new", action="y", at=T_BJ + timedelta(minutes=1))
-        assert verify_audit(s) == (True, None)
-        assert list_audit(s)[-1].at == T_UTC
+    with store.session_scope(engine) as s:
+        store.append_audit(s, actor="new", action="y", at=T_BJ + timedelta(minutes=1))
+        assert store.verify_audit(s) == (True, None)
+        assert store.list_audit(s)[-1].at == T_UTC
     with engine.begin() as conn:
         conn.execute(text("insert into audit_log (audit_id, at, actor, action, subject, "
                           "payload, prev_hash, hash) values (3, :at, 'x', 'x', '', '{}', "
                           ":prev, :hash)"), {"at": at, "prev": "f" * 64, "hash": "e" * 64})
-    with session_scope(engine) as s:
-        assert verify_audit(s) == (False, 3)
+    with store.session_scope(engine) as s:
+        assert store.verify_audit(s) == (False, 3)
 
 
 NAIVE = datetime(2026, 12, 3, 10, 0)
@@ -148,56 +133,62 @@ def test_every_time_column_refuses_a_naive_time_naming_itself(engine, column):
 
 
 def test_a_naive_time_reaching_the_database_writes_nothing(loaded):
-    with session_scope(loaded) as s:
-        mark = last_change_id(s)
+    with store.session_scope(loaded) as s:
+        mark = store.last_change_id(s)
     with pytest.raises(StoreError, match="incidents.created_at: 2026-12-03T10:00:00 has no "
                                          "time zone"):
-        with session_scope(loaded) as s:
+        with store.session_scope(loaded) as s:
             s.add(IncidentRow(incident_id="I-naive", incident_type="fire", lat=30.0, lon=114.0,
                               priority=1, grade=4, description="", status="open",
                               is_drill=False, created_at=NAIVE, created_by="x"))
-            append_audit(s, actor="x", action="incident.created")
-    with session_scope(loaded) as s:
+            store.append_audit(s, actor="x", action="incident.created")
+    with store.session_scope(loaded) as s:
         assert s.scalars(select(IncidentRow.incident_id)).all() == []
-        assert last_change_id(s) == mark
+        assert store.last_change_id(s) == mark
 
 
-def test_naive_times_are_refused_by_every_function_and_nothing_is_written(loaded):
+def test_naive_times_are_refused_by_every_function_and_nothing_is_written(loaded, dataset):
     incident_id = _arrive_setup(loaded)
-    with session_scope(loaded) as s:
-        mark = last_change_id(s)
+    with store.session_scope(loaded) as s:
+        plan_id = store.save_plan(s, {"assignments": []}, [incident_id], "x")
+        mark = store.last_change_id(s)
     calls = [
-        lambda s: create_incident(s, FIRE, "x", now=NAIVE),
-        lambda s: close_incident(s, incident_id, "x", now=NAIVE),
-        lambda s: set_unit_status(s, "U2", "dispatched", "x", incident_id=incident_id,
-                                  now=NAIVE),
-        lambda s: save_plan(s, {"assignments": []}, [incident_id], "x", now=NAIVE),
-        lambda s: append_audit(s, actor="x", action="x", at=NAIVE),
-        lambda s: append_audit(s, actor="x", action="x", payload={"when": NAIVE}),
-        lambda s: first_arrivals(s, since=NAIVE),
+        ("now", lambda s: store.create_incident(s, FIRE, "x", now=NAIVE)),
+        ("now", lambda s: store.close_incident(s, incident_id, "x", now=NAIVE)),
+        ("now", lambda s: store.set_unit_status(s, "U2", "dispatched", "x",
+                                                incident_id=incident_id, now=NAIVE)),
+        ("now", lambda s: store.save_plan(s, {"assignments": []}, [incident_id], "x",
+                                          now=NAIVE)),
+        ("now", lambda s: store.decide_plan(s, plan_id, "reject", "x", now=NAIVE)),
+        ("now", lambda s: store.load_dataset(s, dataset, now=NAIVE)),
+        ("at", lambda s: store.append_audit(s, actor="x", action="x", at=NAIVE)),
+        ("payload", lambda s: store.append_audit(s, actor="x", action="x",
+                                                 payload={"when": NAIVE})),
+        ("since", lambda s: store.first_arrivals(s, since=NAIVE)),
     ]
-    for call in calls:
-        with pytest.raises(StoreError, match="2026-12-03T10:00:00 has no time zone"):
-            with session_scope(loaded) as s:
+    for field, call in calls:
+        with pytest.raises(StoreError, match=f"^{field}: 2026-12-03T10:00:00 has no time zone"):
+            with store.session_scope(loaded) as s:
                 call(s)
     with pytest.raises(StoreError) as err:
-        with session_scope(loaded) as s:
-            create_incident(s, Incident("", "fire", 30.0, 114.0, created_at=NAIVE), "x")
+        with store.session_scope(loaded) as s:
+            store.create_incident(s, Incident("", "fire", 30.0, 114.0, created_at=NAIVE), "x")
     assert [(p.field, p.value) for p in err.value.problems] == [("created_at", NAIVE)]
-    with session_scope(loaded) as s:
-        assert last_change_id(s) == mark
-        assert [i.incident_id for i in list_incidents(s, status="open")] == [incident_id]
+    with store.session_scope(loaded) as s:
+        assert store.last_change_id(s) == mark
+        assert [i.incident_id for i in store.list_incidents(s, status="open")] == [incident_id]
+        assert store.get_plan(s, plan_id).status == "proposed"
 
 
 def test_now_defaults_to_the_pinned_clock(loaded, pinned_clock):
-    with session_scope(loaded) as s:
-        incident_id = create_incident(s, FIRE, "x")
+    with store.session_scope(loaded) as s:
+        incident_id = store.create_incident(s, FIRE, "x")
         pinned_clock.shift(timedelta(seconds=30))
-        set_unit_status(s, "U1", "dispatched", "x", incident_id=incident_id)
-        assert get_incident(s, incident_id).created_at == datetime(2026, 12, 3, 16, 0, 20,
-                                                                   tzinfo=UTC)
-        assert get_unit(s, "U1").status_changed_at == datetime(2026, 12, 3, 16, 0, 50,
-                                                               tzinfo=UTC)
+        store.set_unit_status(s, "U1", "dispatched", "x", incident_id=incident_id)
+        created_at = store.get_incident(s, incident_id).created_at
+        changed_at = store.get_unit(s, "U1").status_changed_at
+    assert created_at == datetime(2026, 12, 3, 16, 0, 20, tzinfo=UTC)
+    assert changed_at == datetime(2026, 12, 3, 16, 0, 50, tzinfo=UTC)
 
 
 # -- the command centre's day ------------------------------------------------------------
@@ -208,16 +199,16 @@ BEFORE_MIDNIGHT = datetime(2026, 12, 3, 15, 59, 50, tzinfo=UTC)
 
 
 def _arrive_setup(engine) -> str:
-    with session_scope(engine) as s:
-        return create_incident(s, FIRE, "值班员", now=BEFORE_MIDNIGHT - timedelta(minutes=10))
+    with store.session_scope(engine) as s:
+        return store.create_incident(s, FIRE, "值班员", now=BEFORE_MIDNIGHT - timedelta(minutes=10))
 
 
 def _arrive(engine, unit_id: str, incident_id: str, at: datetime) -> None:
-    with session_scope(engine) as s:
-        set_unit_status(s, unit_id, "dispatched", "调度员", incident_id=incident_id,
-                        now=at - timedelta(minutes=5))
-        set_unit_status(s, unit_id, "en_route", "调度员", now=at - timedelta(minutes=4))
-        set_unit_status(s, unit_id, "on_scene", "调度员", now=at)
+    with store.session_scope(engine) as s:
+        store.set_unit_status(s, unit_id, "dispatched", "调度员", incident_id=incident_id,
+                              now=at - timedelta(minutes=5))
+        store.set_unit_status(s, unit_id, "en_route", "调度员", now=at - timedelta(minutes=4))
+        store.set_unit_status(s, unit_id, "on_scene", "调度员", now=at)
 
 
 @pytest.mark.parametrize("now", [
@@ -234,8 +225,8 @@ def test_first_arrivals_since_beijing_midnight(loaded, pinned_clock, now, zone):
     _arrive(loaded, "A1", today, AFTER_MIDNIGHT)
     pinned_clock.move_to(now)
     since = beijing_day_start(now).astimezone(zone)  # service.live_snapshot gave Beijing
-    with session_scope(loaded, read_only=True) as s:
-        got = first_arrivals(s, since=since)
-        everything = first_arrivals(s)
+    with store.session_scope(loaded, read_only=True) as s:
+        got = store.first_arrivals(s, since=since)
+        everything = store.first_arrivals(s)
     assert got == {today: AFTER_MIDNIGHT} and _is_utc(got[today])
     assert everything == {yesterday: BEFORE_MIDNIGHT, today: AFTER_MIDNIGHT}
