@@ -7,6 +7,9 @@ about the web. Functions take a session and plain data and return plain data
 (dataclasses, dicts); no ORM object leaves a session. Every change of state writes an
 audit entry in the same transaction, so :func:`last_change_id` is all a screen polls
 (in a ``session_scope(engine, read_only=True)``, which never waits for a writer).
+Every time going in or coming out is aware UTC (a naive one is refused, naming the column
+or argument), and every function that records a time takes ``now=`` (the clock of
+:mod:`command.clock` by default), so callers and tests pin it.
 
 Typical use::
 
@@ -16,8 +19,7 @@ Typical use::
 """
 
 from command.store._engine import engine_for, session_scope, upgrade
-from command.store.audit import (AuditEntry, append_audit, last_change_id, list_audit,
-                                 verify_audit)
+from command.store.audit import AuditEntry, append_audit, last_change_id, list_audit, verify_audit
 from command.store.incidents import (
     IncidentRecord,
     close_incident,

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import contextlib
 import logging
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError, StatementError
 from sqlalchemy.orm import Session
 
 from command.errors import StoreError
@@ -135,8 +135,9 @@ def session_scope(engine: Engine, *, read_only: bool = False) -> Iterator[Sessio
     Raises
     ------
     StoreError
-        For database errors (a refused constraint, an unreachable server), raised after
-        the rollback, so nothing of the block is written.
+        For database errors (a refused constraint, an unreachable server) and values a
+        column type refuses (a naive time), raised after the rollback, so nothing of the
+        block is written.
     """
     if read_only:
         engine = engine.execution_options(**{_READ_ONLY: True},
@@ -150,6 +151,13 @@ def session_scope(engine: Engine, *, read_only: bool = False) -> Iterator[Sessio
         session.rollback()
         raise StoreError(f"the store at {safe_url(engine)} refused the operation: "
                          f"{_first_line(exc.orig)}") from exc
+    except StatementError as exc:
+        session.rollback()
+        # A column type (UTCDateTime) refused a parameter; SQLAlchemy wrapped its
+        # StoreError with the SQL text, which says less to a person than the error itself.
+        if isinstance(exc.orig, StoreError):
+            raise exc.orig from exc
+        raise
     except BaseException:
         session.rollback()
         raise

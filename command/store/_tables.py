@@ -5,8 +5,10 @@ then the live state: incidents, plans, unit status events and the append-only, h
 audit log. The initial Alembic revision creates exactly these tables; a test compares the
 two so they cannot drift apart.
 
-Times are stored in UTC (``DateTime(timezone=True)``; SQLite keeps them naive, read back
-as UTC). Column names follow the dataclass field names so that loading is a plain copy.
+Every time column is a :class:`~command.store._types.UTCDateTime`: aware UTC in and out,
+a naive time refused with the column named (stored as ``DateTime(timezone=True)`` always
+was: SQLite keeps naive UTC). Column names follow the dataclass field names so that
+loading is a plain copy.
 """
 
 from __future__ import annotations
@@ -18,7 +20,6 @@ from sqlalchemy import (
     JSON,
     Boolean,
     CheckConstraint,
-    DateTime,
     Float,
     ForeignKey,
     Index,
@@ -30,6 +31,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from command import model
+from command.store._types import UTCDateTime
 
 # Explicit constraint names, so migrations on both back-ends name them the same way.
 NAMING = {
@@ -73,6 +75,11 @@ def _bool() -> Mapped[bool]:
     return mapped_column(Boolean, nullable=False)
 
 
+def _time(*, nullable: bool = False) -> Mapped[Any]:
+    # A new type object per column: _name_time_columns writes the column's name into it.
+    return mapped_column(UTCDateTime(), nullable=nullable)
+
+
 # -- reference data (one table per model type) -----------------------------------------
 
 
@@ -114,8 +121,7 @@ class TeamRow(Base):
     status: Mapped[str] = _str(20)
     source: Mapped[str] = _text()
     incident_id: Mapped[str | None] = _fk("incidents.incident_id", nullable=True)
-    status_changed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True),
-                                                               nullable=True)
+    status_changed_at: Mapped[datetime | None] = _time(nullable=True)
 
 
 class ItemRow(Base):
@@ -277,9 +283,9 @@ class IncidentRow(Base):
     description: Mapped[str] = _text()
     status: Mapped[str] = _str(20)
     is_drill: Mapped[bool] = _bool()
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    created_at: Mapped[datetime] = _time()
     created_by: Mapped[str] = _str(100)
-    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    closed_at: Mapped[datetime | None] = _time(nullable=True)
     closed_by: Mapped[str | None] = _str(100, nullable=True)
     __table_args__ = (
         CheckConstraint("status IN ('open', 'closed')", name="status"),
@@ -299,9 +305,9 @@ class PlanRow(Base):
     proposed_payload: Mapped[dict] = mapped_column(JSON, nullable=False)
     payload: Mapped[dict] = mapped_column(JSON, nullable=False)
     changes: Mapped[dict | None] = mapped_column(JSON, nullable=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    created_at: Mapped[datetime] = _time()
     created_by: Mapped[str] = _str(100)
-    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    decided_at: Mapped[datetime | None] = _time(nullable=True)
     decided_by: Mapped[str | None] = _str(100, nullable=True)
     __table_args__ = (
         CheckConstraint("status IN ('proposed', 'approved', 'modified', 'rejected')",
@@ -322,7 +328,7 @@ class UnitStatusEventRow(Base):
 
     __tablename__ = "unit_status_events"
     event_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    at: Mapped[datetime] = _time()
     unit_id: Mapped[str] = mapped_column(String(64), nullable=False, index=True)
     from_status: Mapped[str] = _str(20)
     to_status: Mapped[str] = _str(20)
@@ -339,7 +345,7 @@ class AuditRow(Base):
 
     __tablename__ = "audit_log"
     audit_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    at: Mapped[datetime] = _time()
     actor: Mapped[str] = _str(100)
     action: Mapped[str] = _str(100)
     subject: Mapped[str] = _str(200)
@@ -347,6 +353,15 @@ class AuditRow(Base):
     prev_hash: Mapped[str] = mapped_column(String(64), nullable=False, unique=True)
     hash: Mapped[str] = mapped_column(String(64), nullable=False)
 
+
+def _name_time_columns() -> None:
+    for table in Base.metadata.tables.values():
+        for column in table.columns:
+            if isinstance(column.type, UTCDateTime):
+                column.type.column = f"{table.name}.{column.name}"
+
+
+_name_time_columns()
 
 #: Reference tables in load order (parents first); deletions run in reverse.
 #: (Dataset attribute, model dataclass, row class); the columns of each table are the

@@ -16,15 +16,18 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
-from typing import Any, Mapping
+from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import Delete, Update, event, func, select, text
 from sqlalchemy.orm import Session
 
+from command.clock import as_utc
 from command.errors import StoreError
 from command.store._tables import AuditRow
+from command.store._types import stamp, utc
 
 __all__ = [
     "GENESIS_HASH",
@@ -57,22 +60,11 @@ class AuditEntry:
     hash: str
 
 
-def utc_now() -> datetime:
-    return datetime.now(timezone.utc)
-
-
-def as_utc(at: datetime | None) -> datetime | None:
-    """Naive datetimes from SQLite are UTC; make every datetime aware UTC."""
-    if at is None:
-        return None
-    return at.replace(tzinfo=timezone.utc) if at.tzinfo is None else at.astimezone(timezone.utc)
-
-
 def _jsonable(value: Any) -> Any:
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return dataclasses.asdict(value)
     if isinstance(value, datetime):
-        return as_utc(value).isoformat()
+        return utc(value, field="payload").isoformat()
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, (set, frozenset)):
@@ -95,7 +87,9 @@ def to_json_data(value: Any) -> Any:
 
 
 def _at_text(at: datetime) -> str:
-    return as_utc(at).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    # The text hashed for an entry's time: one text per instant, whatever zone ``at``
+    # is given in; it must never change, or every existing chain breaks.
+    return as_utc(at, field="at").strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def entry_hash(prev_hash: str, *, audit_id: int, at: datetime, actor: str, action: str,
@@ -129,19 +123,20 @@ def append_audit(session: Session, *, actor: str, action: str, subject: str = ""
     payload
         Details as JSON data (dataclasses, datetimes and numpy values are converted).
     at
-        When (UTC); now by default.
+        When (aware, any zone; stored and hashed as UTC); the clock by default.
 
     Raises
     ------
     StoreError
-        If ``actor`` or ``action`` is empty.
+        If ``actor`` or ``action`` is empty, or ``at`` (or a datetime in ``payload``) is
+        naive.
     """
     if not actor or not str(actor).strip():
         raise StoreError("an audit entry needs an actor (who made the change)")
     if not action:
         raise StoreError("an audit entry needs an action")
     data = to_json_data(dict(payload or {}))
-    at = as_utc(at or utc_now())
+    at = stamp(at, field="at")
     _lock_chain(session)
     last = session.execute(
         select(AuditRow.audit_id, AuditRow.hash).order_by(AuditRow.audit_id.desc()).limit(1)
@@ -157,7 +152,7 @@ def append_audit(session: Session, *, actor: str, action: str, subject: str = ""
 
 
 def _entry(row: AuditRow) -> AuditEntry:
-    return AuditEntry(row.audit_id, as_utc(row.at), row.actor, row.action, row.subject,
+    return AuditEntry(row.audit_id, row.at, row.actor, row.action, row.subject,
                       row.payload, row.prev_hash, row.hash)
 
 

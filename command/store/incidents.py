@@ -10,10 +10,12 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from command.clock import as_utc
 from command.errors import Problem, StoreError
 from command.model import INCIDENT_TYPES, Incident
 from command.store._tables import IncidentRow
-from command.store.audit import append_audit, as_utc, utc_now
+from command.store._types import stamp
+from command.store.audit import append_audit
 
 __all__ = ["IncidentRecord", "create_incident", "close_incident", "get_incident",
            "list_incidents", "INCIDENT_STATUSES"]
@@ -49,8 +51,7 @@ class IncidentRecord:
 def _record(row: IncidentRow) -> IncidentRecord:
     return IncidentRecord(row.incident_id, row.incident_type, row.lat, row.lon, row.priority,
                           row.grade, row.description, row.status, bool(row.is_drill),
-                          as_utc(row.created_at), row.created_by, as_utc(row.closed_at),
-                          row.closed_by)
+                          row.created_at, row.created_by, row.closed_at, row.closed_by)
 
 
 def _problems(incident: Incident) -> list[Problem]:
@@ -71,25 +72,40 @@ def _problems(incident: Incident) -> list[Problem]:
         bad("grade", incident.grade, "must be 1 (特别重大) to 4 (一般)")
     if incident.status != "open":
         bad("status", incident.status, "a new incident is open")
+    if incident.created_at is not None:
+        try:
+            as_utc(incident.created_at, field="created_at")
+        except ValueError:  # a naive time: Beijing's or UTC's, eight hours apart?
+            bad("created_at", incident.created_at, "must be a date and time with its zone "
+                "(e.g. 2026-12-03T06:00:00+00:00)")
     return problems
 
 
 def create_incident(session: Session, incident: Incident, actor: str, *,
-                    is_drill: bool = False) -> str:
+                    is_drill: bool = False, now: datetime | None = None) -> str:
     """Store a new open incident and audit it; returns its id.
 
-    An empty ``incident.incident_id`` gets a new one: ``I-YYYYMMDD-HHMMSS-xxxx`` for a
-    live incident, ``D-...`` for a drill.
+    An empty ``incident.incident_id`` gets a new one: ``I-YYYYMMDD-HHMMSS-xxxx`` (UTC
+    date and time of ``created_at``) for a live incident, ``D-...`` for a drill.
+
+    Parameters
+    ----------
+    now
+        When it is recorded (aware, any zone): the audit entry's time, and
+        ``created_at`` unless ``incident.created_at`` gives it; the clock by default.
 
     Raises
     ------
     StoreError
-        With a problem per invalid field, or if the id exists already.
+        With a problem per invalid field (a naive ``created_at`` among them), if ``now``
+        is naive, or if the id exists already.
     """
     problems = _problems(incident)
     if problems:
         raise StoreError("the incident was not recorded", problems)
-    created_at = as_utc(incident.created_at) or utc_now()
+    now = stamp(now)
+    created_at = now if incident.created_at is None else stamp(incident.created_at,
+                                                               field="created_at")
     incident_id = incident.incident_id or (
         f"{'D' if is_drill else 'I'}-{created_at:%Y%m%d-%H%M%S}-{uuid.uuid4().hex[:4]}")
     if session.get(IncidentRow, incident_id) is not None:
@@ -105,7 +121,8 @@ def create_incident(session: Session, incident: Incident, actor: str, *,
                  subject=f"incident:{incident_id}",
                  payload={"incident_type": row.incident_type, "lat": row.lat, "lon": row.lon,
                           "priority": row.priority, "grade": row.grade,
-                          "description": row.description, "is_drill": row.is_drill})
+                          "description": row.description, "is_drill": row.is_drill},
+                 at=now)
     return incident_id
 
 
@@ -117,18 +134,26 @@ def get_incident(session: Session, incident_id: str) -> IncidentRecord:
     return _record(row)
 
 
-def close_incident(session: Session, incident_id: str, actor: str) -> IncidentRecord:
+def close_incident(session: Session, incident_id: str, actor: str, *,
+                   now: datetime | None = None) -> IncidentRecord:
     """Close an open incident and audit it. Units keep their status (they return
-    through ``returning`` as usual)."""
+    through ``returning`` as usual).
+
+    Parameters
+    ----------
+    now
+        When it is closed (aware, any zone); the clock by default.
+    """
+    now = stamp(now)
     row = session.get(IncidentRow, incident_id, with_for_update=True)
     if row is None:
         raise StoreError(f"no incident {incident_id!r}")
     if row.status != "open":
         raise StoreError(f"incident {incident_id} is {row.status} already")
-    row.status, row.closed_at, row.closed_by = "closed", utc_now(), actor
+    row.status, row.closed_at, row.closed_by = "closed", now, actor
     session.flush()
     append_audit(session, actor=actor, action="incident.closed", subject=f"incident:{incident_id}",
-                 payload={"is_drill": bool(row.is_drill)})
+                 payload={"is_drill": bool(row.is_drill)}, at=now)
     return _record(row)
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 from collections import Counter
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Engine, and_, bindparam, delete, func, insert, select, update
@@ -24,6 +25,7 @@ from command.model import UNIT_STATUSES, Dataset
 from command.settings import Settings
 from command.store._engine import engine_for, safe_url, session_scope, upgrade
 from command.store._tables import REFERENCE_TABLES, TEAM_LIVE_COLUMNS, Base
+from command.store._types import stamp
 from command.store.audit import append_audit
 
 __all__ = ["init_db", "load_dataset", "table_counts"]
@@ -86,7 +88,7 @@ def _check(rows: dict[str, list[dict[str, Any]]]) -> list[Problem]:
 
 
 def load_dataset(session: Session, dataset: Dataset, *, actor: str = "system",
-                 check: bool = True) -> dict[str, Any]:
+                 check: bool = True, now: datetime | None = None) -> dict[str, Any]:
     """Make the reference tables equal to ``dataset`` within the session's transaction.
 
     Rows are compared by primary key: new ones are inserted, changed ones updated, rows
@@ -99,6 +101,8 @@ def load_dataset(session: Session, dataset: Dataset, *, actor: str = "system",
         Check keys and references first and report every problem at once; with
         ``check=False`` the database constraints alone guard the load (tests use it to
         prove that a write the database refuses leaves nothing behind).
+    now
+        When it is loaded (aware, any zone), for the audit entry; the clock by default.
 
     Returns
     -------
@@ -112,8 +116,9 @@ def load_dataset(session: Session, dataset: Dataset, *, actor: str = "system",
     ------
     StoreError
         With one :class:`~command.errors.Problem` per duplicate key, dangling reference
-        or unknown unit status.
+        or unknown unit status; or if ``now`` is naive.
     """
+    now = stamp(now)
     rows = _rows(dataset)
     if check:
         problems = _check(rows)
@@ -154,7 +159,7 @@ def load_dataset(session: Session, dataset: Dataset, *, actor: str = "system",
     for t, gone in reversed(deletions):
         pk = [c.name for c in t.primary_key.columns]
         stmt = delete(t).where(and_(*(t.c[c] == bindparam(f"k_{c}") for c in pk)))
-        session.execute(stmt, [{f"k_{c}": v for c, v in zip(pk, key)} for key in gone])
+        session.execute(stmt, [{f"k_{c}": v for c, v in zip(pk, key, strict=True)} for key in gone])
     for _attr, _model, cls in REFERENCE_TABLES:
         n = session.scalar(select(func.count()).select_from(cls))
         report[cls.__tablename__] = {"rows": int(n), **report[cls.__tablename__]}
@@ -165,13 +170,14 @@ def load_dataset(session: Session, dataset: Dataset, *, actor: str = "system",
             session, actor=actor, action="dataset.loaded", subject=f"dataset:{dataset.city}",
             payload={"city": dataset.city, "changes": changes,
                      "tables": {k: v for k, v in report.items()
-                                if v["inserted"] or v["updated"] or v["deleted"]}})
+                                if v["inserted"] or v["updated"] or v["deleted"]}},
+            at=now)
         audit_id = entry.audit_id
     return {"city": dataset.city, "tables": report, "changes": changes, "audit_id": audit_id}
 
 
 def init_db(target: Settings | str | URL | Engine, dataset: Dataset, *,
-            actor: str = "system") -> dict[str, Any]:
+            actor: str = "system", now: datetime | None = None) -> dict[str, Any]:
     """Migrate the store to the newest revision and load ``dataset`` in one transaction.
 
     Idempotent: a second run with the same data set reports ``changes == 0`` and writes
@@ -185,6 +191,8 @@ def init_db(target: Settings | str | URL | Engine, dataset: Dataset, *,
         A validated data set (``command.resources.load_dataset``).
     actor
         Who loads it, for the audit log.
+    now
+        When (aware, any zone), for the audit log; the clock by default.
 
     Returns
     -------
@@ -201,7 +209,7 @@ def init_db(target: Settings | str | URL | Engine, dataset: Dataset, *,
     try:
         revision = upgrade(engine)
         with session_scope(engine) as session:
-            report = load_dataset(session, dataset, actor=actor)
+            report = load_dataset(session, dataset, actor=actor, now=now)
     finally:
         if not isinstance(target, Engine):
             engine.dispose()

@@ -13,16 +13,18 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from command.errors import Problem, StoreError
 from command.store._tables import IncidentRow, PlanIncidentRow, PlanRow, TeamRow
-from command.store.audit import append_audit, as_utc, to_json_data, utc_now
+from command.store._types import stamp
+from command.store.audit import append_audit, to_json_data
 from command.store.units import lock_unit, transition
 
 __all__ = ["PLAN_STATUSES", "DECISIONS", "PlanRecord", "save_plan", "decide_plan", "get_plan",
@@ -64,8 +66,8 @@ def _record(session: Session, row: PlanRow) -> PlanRecord:
                                 .where(PlanIncidentRow.plan_id == row.plan_id)
                                 .order_by(PlanIncidentRow.incident_id)))
     return PlanRecord(row.plan_id, row.status, row.solver_status, bool(row.is_drill), ids,
-                      row.payload, row.proposed_payload, row.changes, as_utc(row.created_at),
-                      row.created_by, as_utc(row.decided_at), row.decided_by)
+                      row.payload, row.proposed_payload, row.changes, row.created_at,
+                      row.created_by, row.decided_at, row.decided_by)
 
 
 def _payload_data(plan_payload: Any) -> dict:
@@ -108,15 +110,23 @@ def _check_assignments(session: Session, assignments: Any, incident_ids: set[str
 
 
 def save_plan(session: Session, plan_payload: Any, incident_ids: Iterable[str],
-              actor: str) -> int:
+              actor: str, *, now: datetime | None = None) -> int:
     """Store a proposed plan for ``incident_ids`` and audit it; returns the plan id.
+
+    Parameters
+    ----------
+    now
+        When it is proposed (aware, any zone): ``created_at`` and the audit entry's
+        time; the clock by default.
 
     Raises
     ------
     StoreError
-        If an incident does not exist, live and drill incidents are mixed, or an
-        assignment names an unknown unit, an incident outside the plan, or a unit twice.
+        If an incident does not exist, live and drill incidents are mixed, an assignment
+        names an unknown unit, an incident outside the plan, or a unit twice, or ``now``
+        (or a datetime in the payload) is naive.
     """
+    now = stamp(now)
     data = _payload_data(plan_payload)
     ids = sorted(set(incident_ids))
     if not ids:
@@ -137,7 +147,7 @@ def save_plan(session: Session, plan_payload: Any, incident_ids: Iterable[str],
         raise StoreError("the plan was not saved", problems)
     solver_status = str(data.get("solver_status") or data.get("status") or "unknown")[:40]
     row = PlanRow(status="proposed", solver_status=solver_status, is_drill=is_drill,
-                  proposed_payload=data, payload=data, changes=None, created_at=utc_now(),
+                  proposed_payload=data, payload=data, changes=None, created_at=now,
                   created_by=actor)
     session.add(row)
     session.flush()
@@ -147,7 +157,7 @@ def save_plan(session: Session, plan_payload: Any, incident_ids: Iterable[str],
                  payload={"incident_ids": ids, "is_drill": is_drill,
                           "solver_status": solver_status,
                           "assignments": [[a["unit_id"], a["incident_id"]]
-                                          for a in data["assignments"]]})
+                                          for a in data["assignments"]]}, at=now)
     return row.plan_id
 
 
@@ -184,7 +194,8 @@ def _apply_changes(payload: dict, changes: Mapping[str, Any], actor: str) -> dic
 
 
 def decide_plan(session: Session, plan_id: int, decision: str, actor: str,
-                changes: Mapping[str, Any] | None = None) -> PlanRecord:
+                changes: Mapping[str, Any] | None = None, *,
+                now: datetime | None = None) -> PlanRecord:
     """Record the commander's decision on a proposed plan, in one transaction.
 
     ``approve`` and ``modify`` (approve with ``changes``) dispatch every assigned unit of
@@ -200,14 +211,19 @@ def decide_plan(session: Session, plan_id: int, decision: str, actor: str,
         For ``modify``: ``{"replace": {old_unit_id: new_unit_id | assignment},
         "remove": [unit_id, ...], "add": [assignment, ...]}``. A unit id swapped in
         clears the ETA fields of the replaced unit; pass an assignment mapping to set them.
+    now
+        When it is decided (aware, any zone): ``decided_at``, the units' status changes
+        and the audit entries; the clock by default.
 
     Raises
     ------
     StoreError
         If the plan does not exist or was decided already, the decision is unknown,
-        ``modify`` comes without changes, an incident is closed, or a unit cannot be
-        dispatched (the message names the unit and its status); then nothing is written.
+        ``modify`` comes without changes, an incident is closed, a unit cannot be
+        dispatched (the message names the unit and its status), or ``now`` is naive; then
+        nothing is written.
     """
+    now = stamp(now)
     if decision not in DECISIONS:
         raise StoreError(f"decision {decision!r} is not one of {', '.join(DECISIONS)}")
     row = session.get(PlanRow, plan_id, with_for_update=True)
@@ -227,7 +243,6 @@ def decide_plan(session: Session, plan_id: int, decision: str, actor: str,
                                       set(record.incident_ids), record.is_drill)
         if problems:
             raise StoreError(f"plan {plan_id}: the modification was not recorded", problems)
-    now = utc_now()
     dispatched: list[str] = []
     if decision != "reject":
         closed = [i for i in record.incident_ids

@@ -11,13 +11,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from command.errors import StoreError
 from command.model import UNIT_STATUSES, Team
 from command.store._tables import BaseRow, IncidentRow, TeamRow, UnitStatusEventRow
-from command.store.audit import append_audit, as_utc, utc_now
+from command.store._types import stamp, utc
+from command.store.audit import append_audit
 
 __all__ = ["ALLOWED_TRANSITIONS", "UnitRecord", "UnitStatusEvent", "set_unit_status",
            "first_arrivals",
@@ -79,7 +80,7 @@ def _unit_select():
 def _record(team: TeamRow, lat: float, lon: float, district: str) -> UnitRecord:
     return UnitRecord(team.unit_id, team.name_zh, team.agency_id, team.capability, team.crew,
                       team.base_id, lat, lon, district, team.status, team.incident_id,
-                      as_utc(team.status_changed_at))
+                      team.status_changed_at)
 
 
 def get_unit(session: Session, unit_id: str) -> UnitRecord:
@@ -108,8 +109,9 @@ def list_units(session: Session, *, status: str | None = None, agency_id: str | 
 def transition(session: Session, team: TeamRow, status: str, actor: str, *,
                incident_id: str | None = None, plan_id: int | None = None,
                at: datetime | None = None) -> UnitStatusEvent:
-    """Move a locked unit row to ``status``: check, record the event, audit. Internal to
-    the store (plans use it too); callers outside use :func:`set_unit_status`."""
+    """Move a locked unit row to ``status`` at ``at`` (the clock if None): check, record
+    the event, audit. Internal to the store (plans use it too); callers outside use
+    :func:`set_unit_status`."""
     if status not in UNIT_STATUSES:
         raise StoreError(f"unit {team.unit_id}: status {status!r} is not one of "
                          f"{', '.join(UNIT_STATUSES)}")
@@ -125,7 +127,7 @@ def transition(session: Session, team: TeamRow, status: str, actor: str, *,
         if incident.is_drill:
             raise StoreError(f"unit {team.unit_id} is a live unit and cannot be sent to "
                              f"drill incident {incident_id}")
-    at = as_utc(at) or utc_now()
+    at = stamp(at, field="at")
     if status in _ON_INCIDENT:
         team.incident_id = incident_id if incident_id is not None else team.incident_id
     else:
@@ -151,7 +153,8 @@ def lock_unit(session: Session, unit_id: str) -> TeamRow:
 
 
 def set_unit_status(session: Session, unit_id: str, status: str, actor: str, *,
-                    incident_id: str | None = None) -> UnitRecord:
+                    incident_id: str | None = None,
+                    now: datetime | None = None) -> UnitRecord:
     """Change a unit's status, record the event and audit it.
 
     Parameters
@@ -159,15 +162,18 @@ def set_unit_status(session: Session, unit_id: str, status: str, actor: str, *,
     incident_id
         The incident the unit is bound to (kept while dispatched, en route, on scene
         and returning; cleared when it becomes available or out of service).
+    now
+        When the status changed (aware, any zone); the clock by default.
 
     Raises
     ------
     StoreError
-        If the unit or incident does not exist, the status is unknown, or the
-        transition is not allowed (the message names the unit and both statuses).
+        If the unit or incident does not exist, the status is unknown, the transition is
+        not allowed (the message names the unit and both statuses), or ``now`` is naive.
     """
+    now = stamp(now)
     team = lock_unit(session, unit_id)
-    transition(session, team, status, actor, incident_id=incident_id)
+    transition(session, team, status, actor, incident_id=incident_id, at=now)
     return get_unit(session, unit_id)
 
 
@@ -175,19 +181,34 @@ def unit_history(session: Session, unit_id: str, *, limit: int = 100) -> list[Un
     """The unit's status events, newest first."""
     stmt = (select(UnitStatusEventRow).where(UnitStatusEventRow.unit_id == unit_id)
             .order_by(UnitStatusEventRow.event_id.desc()).limit(limit))
-    return [UnitStatusEvent(e.event_id, as_utc(e.at), e.unit_id, e.from_status, e.to_status,
+    return [UnitStatusEvent(e.event_id, e.at, e.unit_id, e.from_status, e.to_status,
                             e.actor, e.incident_id, e.plan_id) for e in session.scalars(stmt)]
 
 
 def first_arrivals(session: Session, *, since: datetime | None = None) -> dict[str, datetime]:
-    """Incident id -> the first time a unit reported ``on_scene`` there (UTC), over the
-    events at or after ``since``: one grouped query over the status history."""
-    from sqlalchemy import func
+    """Incident id -> the first time a unit reported ``on_scene`` there, over the events
+    at or after ``since``: one grouped query over the status history.
 
+    Parameters
+    ----------
+    since
+        Aware, in any zone (e.g. :func:`command.clock.beijing_day_start`); compared as
+        the same instant in UTC.
+
+    Returns
+    -------
+    dict
+        Times aware UTC.
+
+    Raises
+    ------
+    StoreError
+        If ``since`` is naive.
+    """
     stmt = (select(UnitStatusEventRow.incident_id, func.min(UnitStatusEventRow.at))
             .where(UnitStatusEventRow.to_status == "on_scene",
                    UnitStatusEventRow.incident_id.is_not(None))
             .group_by(UnitStatusEventRow.incident_id))
     if since is not None:
-        stmt = stmt.where(UnitStatusEventRow.at >= since)
-    return {i: as_utc(at) for i, at in session.execute(stmt)}
+        stmt = stmt.where(UnitStatusEventRow.at >= utc(since, field="since"))
+    return {incident_id: at for incident_id, at in session.execute(stmt)}

@@ -1,17 +1,25 @@
 """Fixtures of the store tests: every test runs on SQLite (a temporary file) and on the
 PostgreSQL server at 127.0.0.1:5432 (database ``test``), each PostgreSQL test in its own
-freshly created schema, so concurrent test runs sharing that database never meet."""
+freshly created schema, so concurrent test runs sharing that database never meet.
+
+No store test reads the wall clock: the clock stands still at :data:`PINNED_NOW` (an hour
+when the UTC and Beijing dates differ) unless a test moves it or passes ``now=``."""
 
 from __future__ import annotations
 
 import os
 import uuid
+from datetime import UTC, datetime
 from urllib.parse import quote
 
 import pytest
+import time_machine
 
 from command import model as m
 from command.store import engine_for, upgrade
+
+#: 00:00:20 on 4 December in Beijing, still 3 December in UTC.
+PINNED_NOW = datetime(2026, 12, 3, 16, 0, 20, tzinfo=UTC)
 
 PG_BASE_URL = os.environ.get("CC_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
@@ -29,6 +37,13 @@ def _pg_reason() -> str | None:
 
 
 _PG_SKIP = _pg_reason()
+
+
+@pytest.fixture(autouse=True)
+def pinned_clock():
+    """The clock, standing still at :data:`PINNED_NOW`; ``move_to`` moves it."""
+    with time_machine.travel(PINNED_NOW, tick=False) as traveller:
+        yield traveller
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
@@ -88,7 +103,8 @@ def make_dataset(**changes) -> m.Dataset:
         stocks=(m.Stock("D1", "tent", 200.0, src), m.Stock("D1", "water", 1500.0, src)),
         hospitals=(m.Hospital("H1", "鄂州市中心医院", "Ezhou Central Hospital", "三甲", "鄂城区",
                               30.39, 114.87, 1500, 60, True, True, True, src),),
-        shelters=(m.Shelter("S1", "体育中心", "Sports centre", "鄂城区", 30.40, 114.86, 3000, src),),
+        shelters=(m.Shelter("S1", "体育中心", "Sports centre", "鄂城区", 30.40, 114.86, 3000,
+                            src),),
         enterprises=(m.Enterprise("E1", "某化工厂", "Chemical works", "chemical", "葛店", 30.50,
                                   114.60, 300, src),),
         hazard_sources=(m.HazardSource("HZ1", "E1", "液氯储罐", "液氯", "chlorine", "7782-50-5",

@@ -1,7 +1,7 @@
 import hashlib
 import json
 import threading
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import select, update
@@ -30,7 +30,7 @@ def _drop_triggers(engine):
 
 
 def test_first_hash_is_sha256_of_genesis_and_canonical_entry(engine):
-    at = datetime(2025, 3, 1, 8, 30, 0, 123456, tzinfo=timezone.utc)
+    at = datetime(2025, 3, 1, 8, 30, 0, 123456, tzinfo=UTC)
     with session_scope(engine) as s:
         entry = append_audit(s, actor="值班员", action="incident.created", subject="incident:X",
                              payload={"b": 2, "a": [1, 2.5]}, at=at)
@@ -50,7 +50,7 @@ def test_chain_links_and_verifies(engine):
         assert verify_audit(s) == (True, None)
         assert last_change_id(s) == 6
     assert [e.audit_id for e in entries] == [1, 2, 3, 4, 5, 6]
-    assert all(b.prev_hash == a.hash for a, b in zip(entries, entries[1:]))
+    assert all(b.prev_hash == a.hash for a, b in zip(entries, entries[1:], strict=False))
 
 
 def test_empty_log_verifies(engine):
@@ -112,7 +112,8 @@ def test_tampering_is_detected(engine, tamper, bad_id):
 
 def test_payload_is_stored_as_hashed(engine):
     # numbers and non-ASCII text round-trip exactly through the JSON column on both back-ends
-    payload = {"eta_s": 0.1 + 0.2, "n": 10**15, "text": "危化品泄漏", "nested": {"z": None, "a": True}}
+    payload = {"eta_s": 0.1 + 0.2, "n": 10**15, "text": "危化品泄漏",
+               "nested": {"z": None, "a": True}}
     with session_scope(engine) as s:
         append_audit(s, actor="a", action="x", payload=payload)
     with session_scope(engine) as s:

@@ -1,14 +1,14 @@
 """``command-center db ...`` end to end through :func:`command.cli.main`."""
 
-import json
 import importlib.util
+import json
 
 import pytest
 
 from command.cli import main
+from command.model import Incident
 from command.settings import REPO_ROOT
 from command.store import create_incident, engine_for, init_db, session_scope
-from command.model import Incident
 
 EZHOU = REPO_ROOT / "data" / "resources" / "ezhou"
 

@@ -59,7 +59,8 @@ def test_reload_applies_differences_and_keeps_live_status(loaded, make_city, dat
     with session_scope(loaded) as s:
         set_unit_status(s, "U1", "out_of_service", "tester")
     changed = make_city(
-        teams=dataset.teams[:2] + (m.Team("U9", "新车", "fire", "ladder", 6, "B3"),) + dataset.teams[3:],
+        teams=(dataset.teams[:2] + (m.Team("U9", "新车", "fire", "ladder", 6, "B3"),)
+               + dataset.teams[3:]),
         bases=dataset.bases + (m.Base("B3", "三站", "Station 3", "fire_station", "fire", "葛店",
                                       30.50, 114.61, "illustrative"),),
         stocks=(m.Stock("D1", "tent", 150.0, "illustrative"), dataset.stocks[1]),
@@ -110,7 +111,8 @@ def test_write_refused_by_the_database_leaves_zero_rows(engine, make_city, datas
 
 def test_duplicate_keys_and_bad_status_reported_together(engine, make_city, dataset):
     bad = make_city(items=dataset.items + (dataset.items[0],),
-                    teams=dataset.teams[:3] + (dataclasses.replace(dataset.teams[3], status="asleep"),))
+                    teams=dataset.teams[:3] + (dataclasses.replace(dataset.teams[3],
+                                                                   status="asleep"),))
     with pytest.raises(StoreError) as err:
         init_db(engine, bad)
     rules = {(p.file, p.field) for p in err.value.problems}

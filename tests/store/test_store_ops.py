@@ -1,6 +1,7 @@
 """Incidents, plans and unit status: what the duty officer's screen and the CLI call."""
 
 import dataclasses
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
@@ -10,8 +11,8 @@ from command.model import Incident
 from command.store import (
     close_incident,
     create_incident,
-    first_arrivals,
     decide_plan,
+    first_arrivals,
     get_incident,
     get_plan,
     get_unit,
@@ -101,7 +102,7 @@ def test_approve_dispatches_units_with_events_and_audit(loaded):
     with session_scope(loaded) as s:
         start = last_change_id(s)
         rec = decide_plan(s, plan_id, "approve", "指挥长")
-    assert rec.status == "approved" and rec.decided_by == "指挥长" and rec.solver_status == "OPTIMAL"
+    assert (rec.status, rec.decided_by, rec.solver_status) == ("approved", "指挥长", "OPTIMAL")
     after = _statuses(loaded)
     assert before["U1"] == before["A1"] == "available"
     assert after == {**before, "U1": "dispatched", "A1": "dispatched"}
@@ -109,8 +110,9 @@ def test_approve_dispatches_units_with_events_and_audit(loaded):
         assert get_unit(s, "U1").incident_id == incident_id
         events = s.scalars(select(UnitStatusEventRow).order_by(UnitStatusEventRow.event_id)).all()
         assert [(e.unit_id, e.from_status, e.to_status, e.plan_id, e.incident_id, e.actor)
-                for e in events] == [("U1", "available", "dispatched", plan_id, incident_id, "指挥长"),
-                                     ("A1", "available", "dispatched", plan_id, incident_id, "指挥长")]
+                for e in events] == [
+            ("U1", "available", "dispatched", plan_id, incident_id, "指挥长"),
+            ("A1", "available", "dispatched", plan_id, incident_id, "指挥长")]
         new = list(reversed(list_audit(s, limit=last_change_id(s) - start)))
         assert [(e.action, e.subject) for e in new] == [("unit.status", "unit:U1"),
                                                         ("unit.status", "unit:A1"),
@@ -175,7 +177,8 @@ def test_drill_plan_never_touches_live_units(loaded):
     plan_id = _plan(loaded, drill)
     with session_scope(loaded) as s:
         rec = decide_plan(s, plan_id, "approve", "演练导演")
-        assert list_plans(s) == [] and [p.plan_id for p in list_plans(s, is_drill=True)] == [plan_id]
+        assert list_plans(s) == []
+        assert [p.plan_id for p in list_plans(s, is_drill=True)] == [plan_id]
     assert rec.is_drill and rec.status == "approved"
     assert set(_statuses(loaded).values()) == {"available"}
 
@@ -189,7 +192,8 @@ def test_plan_validation(loaded):
             save_plan(s, {"assignments": [{"unit_id": "ZZ", "incident_id": incident_id},
                                           {"unit_id": "U1", "incident_id": "other"}]},
                       [incident_id], "x")
-        assert {(p.row, p.field) for p in err.value.problems} == {(1, "unit_id"), (2, "incident_id")}
+        assert {(p.row, p.field) for p in err.value.problems} == {(1, "unit_id"),
+                                                                  (2, "incident_id")}
 
 
 def test_full_status_cycle_and_history(loaded):
@@ -206,23 +210,25 @@ def test_full_status_cycle_and_history(loaded):
             assert unit.incident_id == expected
         history = unit_history(s, "U2")
     assert [(e.from_status, e.to_status) for e in reversed(history)] == list(
-        zip(["available"] + steps[:-1], steps))
+        zip(["available"] + steps[:-1], steps, strict=True))
 
 
-def test_first_arrivals_is_the_earliest_on_scene_per_incident(loaded):
+def test_first_arrivals_is_the_earliest_on_scene_per_incident(loaded, pinned_clock):
     first, second = _incident(loaded), _incident(loaded)
     with session_scope(loaded) as s:
         for unit, incident in (("U1", first), ("U2", first), ("A1", second)):
             set_unit_status(s, unit, "dispatched", "调度员", incident_id=incident)
             set_unit_status(s, unit, "en_route", "调度员")
+        pinned_clock.shift(timedelta(minutes=4))
         set_unit_status(s, "U2", "on_scene", "调度员")
+        pinned_clock.shift(timedelta(minutes=1))
         set_unit_status(s, "U1", "on_scene", "调度员")
         events = {e.unit_id: e.at for u in ("U1", "U2")
                   for e in unit_history(s, u) if e.to_status == "on_scene"}
+        assert events["U1"] - events["U2"] == timedelta(minutes=1)
         got = first_arrivals(s)
         assert got == {first: events["U2"]}  # U2 came first; A1 is still en route
-        later = max(events.values())
-        assert first_arrivals(s, since=later) == {first: events["U1"]}
+        assert first_arrivals(s, since=events["U1"]) == {first: events["U1"]}
 
 
 @pytest.mark.parametrize("start, target", [("available", "on_scene"), ("available", "available"),
