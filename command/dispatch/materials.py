@@ -51,6 +51,8 @@ from typing import Any
 import numpy as np
 
 from command.dispatch import _materials_lp as lp
+from command.dispatch._cpsat import solver_deadline
+from command.dispatch._result import SolverRun
 from command.dispatch.assign import PRIORITY_WEIGHT
 from command.dispatch._validate import check_solver_options
 from command.dispatch._validate import checked_array as _array
@@ -81,9 +83,6 @@ MATERIAL_METHODS: tuple[str, ...] = ("auto", "glop", "pdlp", "scip", "greedy")
 #: that can arrive in time went to other points (of higher or equal priority, or
 #: needing it sooner).
 UNMET_REASONS: tuple[str, ...] = ("no_stock", "out_of_reach", "depot_capacity", "taken")
-
-# Seconds kept back from the solver for copying the plan into the result.
-_RESERVE_S = 0.05
 
 
 @dataclass(frozen=True, eq=False)
@@ -220,41 +219,41 @@ class MaterialResult:
         One per item, in ``item_ids`` order.
     depots : tuple of DepotUse
         One per (depot, item) with stock, in input order.
-    status : str
-        ``OPTIMAL`` (every stage proven), ``FEASIBLE`` (a plan, a later stage not
-        proven: the time limit, or a MIP stopped early) or ``FALLBACK`` (no stage-1
-        answer in time; the greedy plan).
-    method : str
-        What produced the plan: ``glop``, ``glop+scip`` (SCIP was run for whole
-        quantities), ``pdlp``, ``scip`` or ``greedy`` (the answer is the best plan
-        found, so a solver stopped early can be beaten by greedy).
-    unmet_weighted : float
-        ``sum w * unmet`` (stage 1).
+    run : SolverRun
+        ``status`` ``OPTIMAL`` (every stage proven), ``FEASIBLE`` (a plan, a later
+        stage not proven: the time limit, or a MIP stopped early) or ``FALLBACK`` (no
+        stage-1 answer in time; the greedy plan); ``method`` what produced the plan:
+        ``glop``, ``glop+scip`` (SCIP was run for whole quantities), ``pdlp``, ``scip``
+        or ``greedy`` (the answer is the best plan found, so a solver stopped early can
+        be beaten by greedy); ``objective`` the stage-1 figure ``unmet_weighted`` and
+        ``bound`` ``unmet_bound``; ``seconds`` the wall time of the whole call; ``seed``
+        None (nothing random). ``status``, ``method``, ``seconds``, ``unmet_weighted``
+        and ``unmet_bound`` read these.
     undelivered_weighted : float
         ``sum w * (demand - delivered on time or late)`` (stage 2).
     weighted_quantity_s : float
         ``sum w * quantity * travel_time_s`` over the shipments (stage 3).
     demand_weighted : float
         ``sum w * demand``: ``unmet_weighted`` of a plan that ships nothing.
-    unmet_bound : float
-        A lower bound on ``unmet_weighted`` over all plans (0.0 when unknown); equal
-        to it when stage 1 was proven optimal.
-    seconds : float
-        Wall time of the whole call.
+
+    ``unmet_weighted`` is ``sum w * unmet`` (stage 1); ``unmet_bound`` a lower bound on
+    it over all plans (0.0 when unknown), equal to it when stage 1 was proven optimal.
     """
 
     shipments: tuple[Shipment, ...]
     unmet: tuple[UnmetLine, ...]
     items: tuple[ItemShortage, ...]
     depots: tuple[DepotUse, ...]
-    status: str
-    method: str
-    unmet_weighted: float
+    run: SolverRun
     undelivered_weighted: float
     weighted_quantity_s: float
     demand_weighted: float
-    unmet_bound: float
-    seconds: float
+
+    status = property(lambda self: self.run.status)
+    method = property(lambda self: self.run.method)
+    seconds = property(lambda self: self.run.seconds)
+    unmet_weighted = property(lambda self: self.run.objective)
+    unmet_bound = property(lambda self: self.run.bound)
 
 
 # --------------------------------------------------------------------------- validation
@@ -448,11 +447,11 @@ def _result(prep: _Prepared, arcs: lp.Arcs, x: np.ndarray, *, status: str, metho
     unmet_w = float((w * unmet).sum())
     bound = max(0.0, demand_w - on_time_bound) if math.isfinite(on_time_bound) else 0.0
     return MaterialResult(
-        shipments=shipments, unmet=tuple(lines), items=items, depots=depots, status=status,
-        method=method, unmet_weighted=unmet_w,
+        shipments=shipments, unmet=tuple(lines), items=items, depots=depots,
+        run=SolverRun(status=status, objective=unmet_w, bound=min(bound, unmet_w),
+                      seconds=time.perf_counter() - t0, seed=None, method=method),
         undelivered_weighted=float((w * undelivered).sum()),
-        weighted_quantity_s=float((w[pt, it] * q * t).sum()), demand_weighted=demand_w,
-        unmet_bound=min(bound, unmet_w), seconds=time.perf_counter() - t0)
+        weighted_quantity_s=float((w[pt, it] * q * t).sum()), demand_weighted=demand_w)
 
 
 def _reason(prep: _Prepared, j: int, i: int, on_time_here: float, remaining: np.ndarray,
@@ -537,7 +536,7 @@ def allocate_materials(problem: MaterialProblem, *, time_limit_s: float,
                        on_time_bound=math.inf, t0=t0)
     out = lp.solve(arcs, prep.stock, prep.demand, prep.item_load, prep.depot_capacity,
                    _point_order(prep), method=method, ship_late=problem.ship_late,
-                   deadline=t0 + float(time_limit_s) - _RESERVE_S)
+                   deadline=solver_deadline(t0, time_limit_s, "materials"))
     if out.x is None:
         log.warning("materials: no plan from %s in %.2f s; returning the greedy plan",
                     method, time_limit_s)
