@@ -162,7 +162,9 @@ class Assignment:
     """One unit sent to one incident, with the figures behind the choice.
 
     ``next_best_unit_id`` is the nearest unit of the same capability left idle by the
-    plan (None if there is none); its ETA is to the same incident.
+    plan (None if there is none); its ETA is to the same incident. ``reason_zh`` and
+    ``reason_en`` are rendered from ``reason_code`` (a key of
+    :mod:`command.texts.dispatch`) and ``reason_params`` (JSON data).
     """
 
     unit_id: str
@@ -173,8 +175,8 @@ class Assignment:
     next_best_eta_s: float | None
     reason_zh: str
     reason_en: str
-    reason_code: str = ""
-    reason_params: Mapping[str, Any] = field(default_factory=dict, hash=False)
+    reason_code: str = field(default="", compare=False)
+    reason_params: Mapping[str, Any] = field(default_factory=dict, compare=False)
 
 
 @dataclass(frozen=True)
@@ -183,6 +185,7 @@ class Shortfall:
 
     ``aid_options`` are the nearest outside units of that capability, ``(unit_id,
     eta_s)``, nearest first, at most ``missing`` of them (empty without aid data).
+    The reason is rendered from ``reason_code`` and ``reason_params``.
     """
 
     incident_id: str
@@ -191,8 +194,8 @@ class Shortfall:
     aid_options: tuple[tuple[str, float], ...]
     reason_zh: str
     reason_en: str
-    reason_code: str = ""
-    reason_params: Mapping[str, Any] = field(default_factory=dict, hash=False)
+    reason_code: str = field(default="", compare=False)
+    reason_params: Mapping[str, Any] = field(default_factory=dict, compare=False)
 
 
 @dataclass(frozen=True)

@@ -45,14 +45,15 @@ from __future__ import annotations
 import logging
 import math
 import time
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Any, Mapping
 
 import numpy as np
 
 from command.dispatch import _materials_lp as lp
 from command.dispatch._cpsat import solver_deadline
 from command.dispatch._result import SolverRun
+from command.dispatch.reasons import reason
 from command.dispatch.assign import PRIORITY_WEIGHT
 from command.dispatch._validate import check_solver_options
 from command.dispatch._validate import checked_array as _array
@@ -160,7 +161,8 @@ class Shipment:
 @dataclass(frozen=True)
 class UnmetLine:
     """A demand line not fully met by its deadline; ``unmet = demand - delivered_on_time``
-    and ``reason`` is one of :data:`UNMET_REASONS`."""
+    and ``reason`` is one of :data:`UNMET_REASONS`, said in ``reason_zh`` and
+    ``reason_en`` (rendered from ``reason_code`` ``dispatch.unmet.<reason>``)."""
 
     point_id: str
     item_id: str
@@ -171,6 +173,10 @@ class UnmetLine:
     unmet: float
     deadline_s: float
     reason: str
+    reason_zh: str = ""
+    reason_en: str = ""
+    reason_code: str = field(default="", compare=False)
+    reason_params: Mapping[str, Any] = field(default_factory=dict, compare=False)
 
 
 @dataclass(frozen=True)
@@ -422,12 +428,13 @@ def _result(prep: _Prepared, arcs: lp.Arcs, x: np.ndarray, *, status: str, metho
     load_used = shipped @ prep.item_load
     lines = []
     for j, i in zip(*np.nonzero(unmet > 1e-9)):
+        why = _reason(prep, j, i, float(on_time[j, i]), remaining, load_used)
         lines.append(UnmetLine(
             point_id=p.point_ids[j], item_id=p.item_ids[i], unit=p.item_units[i],
             demand=float(prep.demand[j, i]), delivered_on_time=float(on_time[j, i]),
             delivered_late=float(late[j, i]), unmet=float(unmet[j, i]),
             deadline_s=float(prep.deadline_s[j, i]),
-            reason=_reason(prep, j, i, float(on_time[j, i]), remaining, load_used)))
+            reason=why, **reason(f"dispatch.unmet.{why}").fields()))
 
     items = tuple(
         ItemShortage(item_id=p.item_ids[i], unit=p.item_units[i],

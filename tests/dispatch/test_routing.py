@@ -12,13 +12,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from command.dispatch.instances import read_cvrplib, read_cvrplib_solution, read_solomon
 from command.dispatch.routing import (
     RoutingProblem,
     check_routing,
     check_solution,
-    read_cvrplib,
-    read_cvrplib_solution,
-    read_solomon,
     route_cost,
     solve_cvrp,
     solve_routing,
@@ -233,7 +231,8 @@ def test_time_window_forces_the_order():
     assert r.arrival_s == (20.0, 30.0, 50.0) and r.service_start_s == (20.0, 30.0, 50.0)
     assert r.return_s == 60.0 and r.cost == 60.0 == result.cost
     assert r.load == 3 and r.load_on_arrival == (3, 2, 1)
-    assert result.status == "feasible" and result.unserved == ()
+    assert result.status == "FEASIBLE" and result.search_status == "feasible"
+    assert result.unserved == ()
     assert check_routing(problem, result) == []
     # Without the windows the nearest-first order is as good and the routes change.
     free = solve_routing(_line_problem(time_windows_s=None), time_limit_s=0.5)
@@ -256,13 +255,15 @@ def test_unreachable_stop_is_reported_unserved():
     # A closes at 5 s but is 10 s away: it cannot be served.
     problem = _line_problem(time_windows_s=[[0, 1000], [0, 5], [0, 1000], [0, 1000]])
     result = solve_routing(problem, time_limit_s=0.5)
-    assert result.unserved == (1,) and result.status == "partial"
+    assert result.unserved == (1,) and result.search_status == "partial"
+    assert result.status == "FEASIBLE"
     assert sorted(result.node_routes()[0]) == [2, 3]
     # The automatic penalty outweighs any complete plan (at most (n + vehicles) arcs).
     assert result.penalty > 5 * 30 and result.penalty > result.cost
     assert check_routing(problem, result) == []
     strict = solve_routing(replace(problem, allow_drop=False), time_limit_s=0.5)
-    assert strict.status in ("infeasible", "timeout") and strict.routes == ()
+    assert strict.search_status in ("infeasible", "timeout") and strict.routes == ()
+    assert strict.status in ("INFEASIBLE", "NOT_SOLVED") and strict.run.objective is None
 
 
 def test_capacity_splits_routes_and_max_vehicles_drops():
@@ -330,7 +331,7 @@ def _random_problems(draw):
 @given(_random_problems())
 def test_random_plans_respect_capacity_and_windows(problem):
     result = solve_routing(problem, time_limit_s=0.1)
-    assert result.status in ("feasible", "partial", "optimal")
+    assert result.status in ("FEASIBLE", "OPTIMAL")
     assert check_routing(problem, result) == []
     for r in result.routes:
         for s, t in zip(r.stops, r.service_start_s):
