@@ -24,8 +24,13 @@ from command.dispatch.moveup import plan_moveup
 from command.dispatch.plan import Plan, plan_from_assignment
 from command.dispatch.routing import solve_routing
 from command.errors import RoadNetworkError
-from command.situation import (Prepared, assignment_problem, delivery_problems,
-                               material_problem, moveup_problem)
+from command.situation import (
+    Prepared,
+    assignment_problem,
+    delivery_problems,
+    material_problem,
+    moveup_problem,
+)
 
 __all__ = ["assignment_plan", "materials_plan", "deliveries_plan", "moveup_plan",
            "complete_plan", "combined_run"]
@@ -79,7 +84,7 @@ def materials_plan(prep: Prepared, *, time_limit_s: float | None = None
     data = {
         **result.run.to_dict(),
         "points": [{"point_id": p, "priority": pr} for p, pr in
-                   zip(problem.point_ids, problem.point_priority)],
+                   zip(problem.point_ids, problem.point_priority, strict=False)],
         "shipments": [asdict(s) for s in result.shipments],
         "unmet": [asdict(u) for u in result.unmet],
         "shortages": [{**asdict(s), "name_zh": names[s.item_id][0],
@@ -119,7 +124,7 @@ def deliveries_plan(prep: Prepared, materials: MaterialResult, *,
                               "late": None if arrival is None else bool(arrival > deadline)})
             nodes = [depot_node] + [_point_node(prep, s["point_id"]) for s in stops]
             path: list[int] = []
-            for a, b in zip(nodes, nodes[1:]):
+            for a, b in zip(nodes, nodes[1:], strict=False):
                 leg = _leg(prep, a, b)
                 path.extend(leg if not path else leg[1:])
             routes.append({"vehicle": r.vehicle, "load_kg": r.load, "stops": stops,

@@ -4,8 +4,8 @@
 ``i j cost`` edges numbered from 1, the last copy of a repeated pair winning, distances
 being shortest paths) and prints ``objective``, ``bound``, ``optimal`` (true only when
 proven), ``gap``, ``status`` (OPTIMAL or FEASIBLE), ``method``, ``seed``, ``seconds``,
-``p``, ``n`` and ``facilities`` (1-based vertex numbers as in the file). The input modes are one mutually exclusive group, so a situation-file mode can be
-added beside it.
+``p``, ``n`` and ``facilities`` (1-based vertex numbers as in the file). The input modes
+are one mutually exclusive group, so a situation-file mode can be added beside it.
 """
 
 from __future__ import annotations

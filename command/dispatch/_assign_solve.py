@@ -80,7 +80,7 @@ def make_groups(prep: Prepared) -> Groups:
             dominated_by = size[gs] @ ((e[:, None] < e[None, :]) & subset[np.ix_(gs, gs)])
             d = int(prep.demand[i, k])
             row.extend((int(g), int(min(size[g], d)))
-                       for g, c in zip(gs, dominated_by) if c < total[k])
+                       for g, c in zip(gs, dominated_by, strict=False) if c < total[k])
         cand.append(tuple(sorted(row)))
     return Groups(members=members, capk=capk, eta=eta, cand=tuple(cand),
                   horizon=int(math.ceil(prep.horizon_s)))

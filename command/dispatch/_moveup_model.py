@@ -49,7 +49,7 @@ class Prepared:
     max_moves : int or None.
     """
 
-    problem: "MoveUpProblem"
+    problem: MoveUpProblem
     caps: tuple[str, ...]
     capk: np.ndarray
     cover: np.ndarray
@@ -72,7 +72,7 @@ class Prepared:
         return self.cover.shape[1]
 
 
-def prepare(problem: "MoveUpProblem") -> Prepared:
+def prepare(problem: MoveUpProblem) -> Prepared:
     p = problem
     n, n_posts, n_zones = len(p.unit_ids), len(p.post_ids), len(p.zone_ids)
     caps = tuple(dict.fromkeys(p.unit_capability))
@@ -327,7 +327,7 @@ def solve_cpsat(prep: Prepared, *, hint: np.ndarray, time_limit_s: float, seed: 
         here = int(prep.current[members[0]])
         targets = [j for (gg, j), var in f.items() if gg == g and j != here
                    for _ in range(int(solver.value(var)))]
-        for u, j in zip(members[::-1], targets):
+        for u, j in zip(members[::-1], targets, strict=False):
             post[u] = j
     log.debug("moveup: CP-SAT %s objective %.0f bound %.0f in %.3f s (model %.3f s, "
               "%d groups of %d units, %d coverage levels)", run.status, run.objective,

@@ -22,7 +22,7 @@ from __future__ import annotations
 import math
 from dataclasses import asdict, dataclass
 
-__all__ = ["RUN_STATUSES", "SolverRun"]
+__all__ = ["RUN_STATUSES", "SolverRun", "RunAttributes"]
 
 RUN_STATUSES: tuple[str, ...] = ("OPTIMAL", "FEASIBLE", "FALLBACK", "INFEASIBLE",
                                  "NOT_SOLVED")
@@ -80,3 +80,19 @@ class SolverRun:
             v = out[key]
             out[key] = None if v is None or not math.isfinite(v) else float(v)
         return out
+
+
+class RunAttributes:
+    """Base of the result dataclasses: their ``run`` read as plain attributes, the names
+    the results had before :class:`SolverRun` (``result.status`` is
+    ``result.run.status``)."""
+
+    __slots__ = ()
+    run: SolverRun
+
+    status = property(lambda self: self.run.status)
+    objective = property(lambda self: self.run.objective)
+    bound = property(lambda self: self.run.bound)
+    seconds = property(lambda self: self.run.seconds)
+    seed = property(lambda self: self.run.seed)
+    method = property(lambda self: self.run.method)

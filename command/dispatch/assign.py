@@ -43,8 +43,9 @@ from __future__ import annotations
 import logging
 import math
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any
 
 import numpy as np
 
@@ -52,7 +53,7 @@ from command.dispatch import _assign_core as core
 from command.dispatch._assign_explain import explain_assignments, explain_shortfalls
 from command.dispatch._assign_solve import make_groups, solve_cpsat, solve_flow
 from command.dispatch._cpsat import default_workers, solver_deadline
-from command.dispatch._result import SolverRun
+from command.dispatch._result import RunAttributes, SolverRun
 from command.dispatch._validate import check_solver_options
 from command.errors import DataError, Problem
 from command.model import CAPABILITIES
@@ -110,7 +111,8 @@ class AssignmentProblem:
         Per zone, the capabilities that should stay within their standard time of it,
         e.g. ``("engine", "ambulance")``.
     standard_s : mapping
-        Capability -> standard response time, seconds (see :func:`command.model.response_standards_s`).
+        Capability -> standard response time, seconds (see
+        :func:`command.model.response_standards_s`).
     uncovered_penalty_s : float
         Weighted arrival seconds one uncovered (zone, capability) pair costs.
     unit_names_zh, unit_names_en : tuple of str
@@ -199,7 +201,7 @@ class Shortfall:
 
 
 @dataclass(frozen=True)
-class AssignmentResult:
+class AssignmentResult(RunAttributes):
     """The plan and how it was found.
 
     Attributes
@@ -236,12 +238,8 @@ class AssignmentResult:
     served_weight: int
     demand_weight: int
 
-    status = property(lambda self: self.run.status)
-    method = property(lambda self: self.run.method)
     objective_s = property(lambda self: self.run.objective)
     bound_s = property(lambda self: self.run.bound)
-    seconds = property(lambda self: self.run.seconds)
-    seed = property(lambda self: self.run.seed)
 
     @property
     def gap(self) -> float | None:

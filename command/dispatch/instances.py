@@ -231,7 +231,7 @@ def read_pmed(path: str | Path) -> PMedianInstance:
         bad(1, "header", lines[0] if lines else "", "line 1 must hold three integers 'n m p'")
         raise DataError(f"{path} is not an OR-Library p-median file", problems)
     values = []
-    for name, token in zip(("n", "m", "p"), header):
+    for name, token in zip(("n", "m", "p"), header, strict=False):
         try:
             values.append(int(token))
         except ValueError:
@@ -263,7 +263,7 @@ def read_pmed(path: str | Path) -> PMedianInstance:
             bad(row, "edge", line.strip(), "an edge line must hold three fields 'i j cost'")
             continue
         ends = []
-        for name, token in zip(("i", "j"), parts[:2]):
+        for name, token in zip(("i", "j"), parts[:2], strict=False):
             try:
                 v = int(token)
             except ValueError:
@@ -621,7 +621,7 @@ def read_solomon(path: str | Path, customers: int | None = None) -> RoutingInsta
     fields = ("CUST NO.", "XCOORD.", "YCOORD.", "DEMAND", "READY TIME", "DUE DATE",
               "SERVICE TIME")
     state = "head"
-    for k, (lineno, line) in enumerate(nonblank[1:], start=1):
+    for lineno, line in nonblank[1:]:
         upper = line.upper()
         if upper.startswith("NUMBER") and "CAPACITY" in upper:
             state = "vehicle"
@@ -648,11 +648,11 @@ def read_solomon(path: str | Path, customers: int | None = None) -> RoutingInsta
                                         f"{len(toks)}", fname, lineno, None, line))
                 continue
             nums = [_to_number(t) for t in toks]
-            bad = [f for f, v in zip(fields, nums) if v is None]
+            bad = [f for f, v in zip(fields, nums, strict=False) if v is None]
             if bad:
                 problems.append(Problem("not a number", fname, lineno, bad[0], line))
                 continue
-            for f, v in zip(fields, nums):
+            for f, v in zip(fields, nums, strict=False):
                 if f not in ("XCOORD.", "YCOORD.") and v < 0:
                     problems.append(Problem("must not be negative", fname, lineno, f, v))
             if nums[4] > nums[5]:

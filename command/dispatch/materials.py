@@ -45,18 +45,19 @@ from __future__ import annotations
 import logging
 import math
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any
 
 import numpy as np
 
 from command.dispatch import _materials_lp as lp
 from command.dispatch._cpsat import solver_deadline
-from command.dispatch._result import SolverRun
-from command.dispatch.reasons import reason
-from command.dispatch.assign import PRIORITY_WEIGHT
+from command.dispatch._result import RunAttributes, SolverRun
 from command.dispatch._validate import check_solver_options
 from command.dispatch._validate import checked_array as _array
+from command.dispatch.assign import PRIORITY_WEIGHT
+from command.dispatch.reasons import reason
 from command.errors import DataError, Problem
 
 __all__ = [
@@ -212,7 +213,7 @@ class DepotUse:
 
 
 @dataclass(frozen=True)
-class MaterialResult:
+class MaterialResult(RunAttributes):
     """The allocation plan and how it was found.
 
     Attributes
@@ -255,9 +256,6 @@ class MaterialResult:
     weighted_quantity_s: float
     demand_weighted: float
 
-    status = property(lambda self: self.run.status)
-    method = property(lambda self: self.run.method)
-    seconds = property(lambda self: self.run.seconds)
     unmet_weighted = property(lambda self: self.run.objective)
     unmet_bound = property(lambda self: self.run.bound)
 
@@ -427,7 +425,7 @@ def _result(prep: _Prepared, arcs: lp.Arcs, x: np.ndarray, *, status: str, metho
     remaining = prep.stock - shipped
     load_used = shipped @ prep.item_load
     lines = []
-    for j, i in zip(*np.nonzero(unmet > 1e-9)):
+    for j, i in zip(*np.nonzero(unmet > 1e-9), strict=False):
         why = _reason(prep, j, i, float(on_time[j, i]), remaining, load_used)
         lines.append(UnmetLine(
             point_id=p.point_ids[j], item_id=p.item_ids[i], unit=p.item_units[i],

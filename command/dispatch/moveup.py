@@ -41,14 +41,15 @@ from __future__ import annotations
 import logging
 import math
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any
 
 import numpy as np
 
 from command.dispatch import _moveup_model as core
 from command.dispatch._cpsat import default_workers, solver_deadline
-from command.dispatch._result import SolverRun
+from command.dispatch._result import RunAttributes, SolverRun
 from command.dispatch._validate import check_solver_options
 from command.dispatch._validate import checked_array as _array
 from command.errors import DataError, Problem
@@ -169,7 +170,7 @@ class Coverage:
 
 
 @dataclass(frozen=True)
-class MoveUpResult:
+class MoveUpResult(RunAttributes):
     """The move-up plan and how it was found.
 
     Attributes
@@ -202,13 +203,6 @@ class MoveUpResult:
     move_minutes: float
     move_cost_per_min: float
     run: SolverRun
-
-    objective = property(lambda self: self.run.objective)
-    bound = property(lambda self: self.run.bound)
-    status = property(lambda self: self.run.status)
-    method = property(lambda self: self.run.method)
-    seconds = property(lambda self: self.run.seconds)
-    seed = property(lambda self: self.run.seed)
 
 
 # --------------------------------------------------------------------------- validation
@@ -304,7 +298,10 @@ def validate_moveup_problem(problem: MoveUpProblem) -> None:
 def _coverage(prep: core.Prepared, score: core.Score) -> Coverage:
     p = prep.problem
     n_zones = prep.w.size
-    share = (lambda m: float(m.sum()) / n_zones if n_zones else 1.0)
+
+    def share(covered: np.ndarray) -> float:
+        return float(covered.sum()) / n_zones if n_zones else 1.0
+
     by_cap = tuple(
         CapabilityCoverage(capability=c, units=int((prep.capk == k).sum()),
                            standard_s=float(p.standard_s[c]),

@@ -13,9 +13,10 @@ audit log is ``command.store.plans``'s job, not this module's.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, replace
-from datetime import datetime, timezone
-from typing import Any, Mapping
+from datetime import UTC, datetime
+from typing import Any
 
 import numpy as np
 
@@ -48,7 +49,7 @@ class Explanation:
     reason_params: Mapping[str, Any] = field(default_factory=dict, compare=False)
 
     @classmethod
-    def of(cls, subject: str, why: Reason) -> "Explanation":
+    def of(cls, subject: str, why: Reason) -> Explanation:
         return cls(subject, why.render("zh"), why.render("en"), why.code, dict(why.params))
 
 
@@ -122,7 +123,7 @@ class Plan:
         }
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> "Plan":
+    def from_dict(cls, data: Mapping[str, Any]) -> Plan:
         """The plan written by :meth:`to_dict`.
 
         Raises
@@ -200,7 +201,7 @@ def plan_from_assignment(problem: AssignmentProblem, result: AssignmentResult, *
                          plan_id: int | None = None) -> Plan:
     """A proposed :class:`Plan` from an assignment result (``created_at`` defaults to
     now, UTC)."""
-    created = created_at or datetime.now(timezone.utc)
+    created = created_at or datetime.now(UTC)
     objective = _objective({
         "objective_s": result.objective_s, "bound_s": result.bound_s,
         "first_arrival_s": result.first_arrival_s,

@@ -21,8 +21,9 @@ Parameter values are JSON data, rendered by kind:
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any
 
 from command.i18n import t
 

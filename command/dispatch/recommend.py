@@ -8,8 +8,9 @@ every unit's ETA and route.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any
 
 import numpy as np
 
@@ -77,7 +78,7 @@ class Recommendation:
 
 
 def recommend(
-    network: "roads.RoadNetwork",
+    network: roads.RoadNetwork,
     dataset: Dataset,
     *,
     lat: float,
@@ -135,8 +136,8 @@ def recommend(
     base_nodes, _ = roads.snap(network, [bases[b].lat for b in base_ids],
                                [bases[b].lon for b in base_ids], max_distance_m=None)
     eta_by_base = dict(zip(base_ids, np.atleast_1d(
-        roads.travel_times_to_s(network, node, base_nodes)).tolist()))
-    paths = dict(zip(base_ids, roads.paths_to(network, base_nodes, node)))
+        roads.travel_times_to_s(network, node, base_nodes)).tolist(), strict=False))
+    paths = dict(zip(base_ids, roads.paths_to(network, base_nodes, node), strict=False))
 
     reachable = sorted((u for u in units if np.isfinite(eta_by_base[u.base_id])),
                        key=lambda u: (eta_by_base[u.base_id], u.unit_id))

@@ -19,13 +19,14 @@ import logging
 import math
 import time
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 
-from command.dispatch._result import SolverRun
+from command.dispatch._result import RunAttributes, SolverRun
 from command.dispatch.instances import CvrpSolution, RoutingInstance
 from command.errors import DataError, Problem
 
@@ -162,7 +163,7 @@ class Route:
 
 
 @dataclass(frozen=True)
-class RoutingResult:
+class RoutingResult(RunAttributes):
     """The answer of :func:`solve_routing` (or of the instance wrappers).
 
     Attributes
@@ -202,10 +203,6 @@ class RoutingResult:
     seconds_to_best: float
     first_solution: str
     run: SolverRun
-
-    status = property(lambda self: self.run.status)
-    seconds = property(lambda self: self.run.seconds)
-    seed = property(lambda self: self.run.seed)
 
     def node_routes(self) -> list[list[int]]:
         """The routes as lists of stop nodes (depots excluded)."""
@@ -365,7 +362,7 @@ def _schedule(a: _Arrays, start: int, stops: Sequence[int], end: int, open_route
 def _make_route(a: _Arrays, vehicle: int, stops: list[int], open_route: bool) -> Route:
     start, end = a.starts[vehicle], a.ends[vehicle]
     path = [start, *stops] + ([] if open_route else [end])
-    cost = math.fsum(a.cost[i, j] for i, j in zip(path, path[1:]))
+    cost = math.fsum(a.cost[i, j] for i, j in zip(path, path[1:], strict=False))
     load = int(sum(int(a.demand[s]) for s in stops))
     on_board, left = [], load
     for s in stops:
@@ -617,7 +614,7 @@ def check_routing(problem: RoutingProblem, result: RoutingResult, *,
         again = _make_route(a, r.vehicle, list(r.stops), not problem.return_to_depot)
         total += again.cost
         if a.windows is not None:
-            for s, t in zip(r.stops, again.service_start_s):
+            for s, t in zip(r.stops, again.service_start_s, strict=False):
                 if t > a.windows[s, 1] + tolerance_s:
                     issues.append(f"vehicle {r.vehicle} starts service at stop {s} at "
                                   f"{t:.6g} s, after its window closes at {a.windows[s, 1]:.6g}")
@@ -711,7 +708,7 @@ def route_cost(instance: RoutingInstance, routes: Sequence[Sequence[int]]) -> fl
     for r in routes:
         if r:
             path = [0, *r, 0]
-            total += int(sum(int(d[i, j]) for i, j in zip(path, path[1:])))
+            total += int(sum(int(d[i, j]) for i, j in zip(path, path[1:], strict=False)))
     return total / instance.distance_scale
 
 

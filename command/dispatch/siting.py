@@ -38,16 +38,20 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 import numpy as np
 
+from command.dispatch._result import RunAttributes, SolverRun
 from command.dispatch._siting_bnb import branch_and_bound
-from command.dispatch._siting_heuristic import (greedy, interchange, perturbation_search,
-                                                solution_cost)
+from command.dispatch._siting_heuristic import (
+    greedy,
+    interchange,
+    perturbation_search,
+    solution_cost,
+)
 from command.dispatch._siting_lagrange import fixings, relaxed_solution, subgradient
-from command.dispatch._result import SolverRun
 from command.dispatch._siting_mip import cover_with_p, max_covering_mip, p_median_radius
 from command.errors import DataError, Problem
 
@@ -68,7 +72,7 @@ _MAX_MIP_PAIRS = 3_000_000
 
 
 @dataclass(frozen=True)
-class SitingResult:
+class SitingResult(RunAttributes):
     """The answer of a siting model, in plain data.
 
     Attributes
@@ -94,12 +98,6 @@ class SitingResult:
     gap: float
     run: SolverRun
 
-    objective = property(lambda self: self.run.objective)
-    bound = property(lambda self: self.run.bound)
-    method = property(lambda self: self.run.method)
-    seconds = property(lambda self: self.run.seconds)
-    status = property(lambda self: self.run.status)
-    seed = property(lambda self: self.run.seed)
     optimal = property(lambda self: self.run.status == "OPTIMAL")
 
 

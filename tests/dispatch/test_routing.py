@@ -187,9 +187,8 @@ def test_malformed_solomon_and_solution_files(tmp_path):
     f.write_text(SOLOMON_TEXT, newline="")
     inst = read_solomon(f)
     assert inst.n == 3 and inst.distance[1, 2] == 5.0
-    f.write_text(SOLOMON_TEXT.replace("10        60          1", "10").replace("5          0        50",
-                                                                        "5          60       50"),
-                 newline="")
+    broken = SOLOMON_TEXT.replace("10        60          1", "10")
+    f.write_text(broken.replace("5          0        50", "5          60       50"), newline="")
     msg = _error(read_solomon, f)
     assert "row 12" in msg and "expected 7 fields" in msg
     assert "row 11" in msg and "READY TIME is after DUE DATE" in msg
@@ -334,7 +333,7 @@ def test_random_plans_respect_capacity_and_windows(problem):
     assert result.status in ("FEASIBLE", "OPTIMAL")
     assert check_routing(problem, result) == []
     for r in result.routes:
-        for s, t in zip(r.stops, r.service_start_s):
+        for s, t in zip(r.stops, r.service_start_s, strict=False):
             assert problem.time_windows_s[s][0] <= t <= problem.time_windows_s[s][1]
 
 
@@ -373,7 +372,7 @@ def test_solomon_c101_first_25_customers():
     assert result.vehicles_used == 3
     # Arrival times are in the file's unit and respect the windows.
     for r in result.routes:
-        for c, start in zip(r.stops, r.service_start_s):
+        for c, start in zip(r.stops, r.service_start_s, strict=False):
             assert instance.ready_time[c] <= start <= instance.due_time[c]
 
 
@@ -391,8 +390,7 @@ def test_solomon_c101_100_customers():
 
 def _run_cli(argv: list[str]) -> int:
     # Only this module's commands, so the test does not depend on the other CLI modules.
-    from command.cli import CLI
-    from command.cli import optimise_deliveries
+    from command.cli import CLI, optimise_deliveries
 
     parser = argparse.ArgumentParser(prog="command-center")
     optimise_deliveries.register(CLI(parser))
