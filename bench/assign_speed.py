@@ -155,7 +155,8 @@ def main(argv: list[str] | None = None) -> int:
     n_cmp = 300 if 300 in sizes else sizes[len(sizes) // 2]
     print(f"\nmethods on {n_cmp} teams x {args.incidents} incidents "
           f"(objective relative to greedy, lower is better)")
-    print(f"{'seed':>4} {'method':>7} {'status':>8} {'sec':>6} {'objective_s':>12} {'vs_greedy':>9}")
+    print(f"{'seed':>4} {'method':>7} {'status':>8} {'sec':>6} {'objective_s':>12} "
+          f"{'vs_greedy':>9}")
     for seed in range(args.seeds):
         rng = np.random.default_rng(1000 * n_cmp + seed)
         problem = random_problem(n_cmp, args.incidents, rng, coverage=not args.no_coverage)

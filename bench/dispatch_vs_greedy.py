@@ -13,8 +13,9 @@ either method. Both methods solve the same :class:`AssignmentProblem` built by
 :func:`command.situation.assignment_problem` (road ETAs, town-zone coverage as the
 second objective unless ``--no-coverage``); the optimiser is ``assign`` with the time
 limit from settings, exactly as the command screen calls it (with its default
-full-complement guard: a plan never has a later full complement than greedy's). ``--full-only`` drops the
-first-arrival term and coverage, so the optimiser minimises the compared figure alone:
+full-complement guard: a plan never has a later full complement than greedy's).
+``--full-only`` drops the first-arrival term and coverage, so the optimiser minimises the
+compared figure alone:
 the ceiling of what any assignment can gain over greedy on these surges.
 
 The figure is priority-weighted full-complement arrival time (``sum_i w_i x`` arrival of
@@ -38,10 +39,10 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from command import roads  # noqa: E402
-from command.roads._routing import haversine_m  # noqa: E402
 from command.dispatch.assign import assign, greedy_assign, weighted_full_complement_s  # noqa: E402
 from command.model import DEFAULT_PRIORITY  # noqa: E402
 from command.resources import load_dataset  # noqa: E402
+from command.roads._routing import haversine_m  # noqa: E402
 from command.settings import from_env  # noqa: E402
 from command.sim.stats import mean_ci  # noqa: E402
 from command.situation import assignment_problem, prepare, situation_from_dict  # noqa: E402

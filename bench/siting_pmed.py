@@ -22,7 +22,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from command.dispatch._siting_heuristic import greedy, interchange  # noqa: E402
-from command.dispatch.siting import p_median, read_pmed  # noqa: E402
+from command.dispatch.instances import read_pmed  # noqa: E402
+from command.dispatch.siting import p_median  # noqa: E402
 
 PMED = Path(__file__).resolve().parents[1] / ".." / "shared" / "benchmarks" / "pmed"
 

@@ -23,8 +23,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from command.dispatch.routing import (check_solution, read_cvrplib, read_solomon,  # noqa: E402
-                                      solve_cvrp, solve_vrptw)
+from command.dispatch.instances import read_cvrplib, read_solomon  # noqa: E402
+from command.dispatch.routing import check_solution, solve_cvrp, solve_vrptw  # noqa: E402
 
 VRP = ROOT / ".." / "shared" / "benchmarks" / "vrp"
 DEFAULT = ["E-n13-k4", "P-n16-k8", "B-n31-k5", "A-n32-k5", "M-n101-k10",

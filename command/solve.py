@@ -3,6 +3,10 @@
 The steps the ``optimise ... --situation`` commands, the materials page and the tests
 share: build the problem from a :class:`command.situation.Prepared`, solve it with the
 time limit from settings, and return JSON-ready dicts with names the screen can show.
+
+Every solver's dict carries the keys of :meth:`command.dispatch.SolverRun.to_dict` at
+its top level: ``status`` (OPTIMAL, FEASIBLE, FALLBACK, INFEASIBLE, NOT_SOLVED),
+``objective``, ``bound``, ``seconds``, ``seed`` and ``method``.
 """
 
 from __future__ import annotations
@@ -13,17 +17,23 @@ from typing import Any
 import numpy as np
 
 from command import roads
+from command.dispatch import SolverRun
 from command.dispatch.assign import assign, greedy_assign, weighted_full_complement_s
 from command.dispatch.materials import MaterialResult, allocate_materials
 from command.dispatch.moveup import plan_moveup
 from command.dispatch.plan import Plan, plan_from_assignment
 from command.dispatch.routing import solve_routing
 from command.errors import RoadNetworkError
-from command.situation import (Prepared, assignment_problem, delivery_problems,
-                               material_problem, moveup_problem)
+from command.situation import (
+    Prepared,
+    assignment_problem,
+    delivery_problems,
+    material_problem,
+    moveup_problem,
+)
 
 __all__ = ["assignment_plan", "materials_plan", "deliveries_plan", "moveup_plan",
-           "complete_plan"]
+           "complete_plan", "combined_run"]
 
 
 def _clean(value: Any) -> Any:
@@ -44,7 +54,8 @@ def assignment_plan(prep: Prepared, *, time_limit_s: float | None = None,
                     method: str = "auto") -> tuple[Plan, dict]:
     """The assignment plan of the situation and, for comparison, what greedy
     nearest-available dispatch would give (``greedy``: its priority-weighted
-    full-complement arrival time, seconds)."""
+    full-complement arrival time, seconds). ``run`` in the second value is the solver
+    run (:meth:`SolverRun.to_dict`; objective and bound in weighted seconds)."""
     problem = assignment_problem(prep)
     limit = prep.settings.solver_time_limit_s if time_limit_s is None else time_limit_s
     result = assign(problem, time_limit_s=limit, method=method)
@@ -57,6 +68,7 @@ def assignment_plan(prep: Prepared, *, time_limit_s: float | None = None,
         "greedy_full_complement_s": round(weighted_full_complement_s(problem, greedy), 1),
         "gap": result.gap,
         "uncovered": [list(u) for u in result.uncovered],
+        "run": result.run.to_dict(),
     }
     return plan, _clean(extra)
 
@@ -70,9 +82,9 @@ def materials_plan(prep: Prepared, *, time_limit_s: float | None = None
     result = allocate_materials(problem, time_limit_s=limit)
     names = {i.item_id: (i.name_zh, i.name_en) for i in prep.dataset.items}
     data = {
-        "status": result.status, "method": result.method,
+        **result.run.to_dict(),
         "points": [{"point_id": p, "priority": pr} for p, pr in
-                   zip(problem.point_ids, problem.point_priority)],
+                   zip(problem.point_ids, problem.point_priority, strict=False)],
         "shipments": [asdict(s) for s in result.shipments],
         "unmet": [asdict(u) for u in result.unmet],
         "shortages": [{**asdict(s), "name_zh": names[s.item_id][0],
@@ -81,7 +93,6 @@ def materials_plan(prep: Prepared, *, time_limit_s: float | None = None
         "depots": [asdict(d) for d in result.depots],
         "unmet_weighted": result.unmet_weighted,
         "demand_weighted": result.demand_weighted,
-        "seconds": result.seconds,
     }
     return result, _clean(data)
 
@@ -89,11 +100,14 @@ def materials_plan(prep: Prepared, *, time_limit_s: float | None = None
 def deliveries_plan(prep: Prepared, materials: MaterialResult, *,
                     time_limit_s: float | None = None) -> dict:
     """Truck routes per depot for an allocation: stops with arrival times, loads on
-    board and whether each arrival meets the point's deadline."""
+    board and whether each arrival meets the point's deadline. The top-level solver keys
+    are :func:`combined_run` of the depots' routing runs (objective: total cost, s)."""
     limit = prep.settings.solver_time_limit_s if time_limit_s is None else time_limit_s
     out = []
+    runs = []
     for d in delivery_problems(prep, materials.shipments):
         res = solve_routing(d["problem"], time_limit_s=limit)
+        runs.append(res.run)
         depot_node = prep.depot_nodes[d["depot_id"]]
         routes = []
         for r in res.routes:
@@ -110,17 +124,39 @@ def deliveries_plan(prep: Prepared, materials: MaterialResult, *,
                               "late": None if arrival is None else bool(arrival > deadline)})
             nodes = [depot_node] + [_point_node(prep, s["point_id"]) for s in stops]
             path: list[int] = []
-            for a, b in zip(nodes, nodes[1:]):
+            for a, b in zip(nodes, nodes[1:], strict=False):
                 leg = _leg(prep, a, b)
                 path.extend(leg if not path else leg[1:])
             routes.append({"vehicle": r.vehicle, "load_kg": r.load, "stops": stops,
                            "return_s": r.return_s,
                            "path": [list(p) for p in roads.path_coords(prep.network, path)]})
         out.append({"depot_id": d["depot_id"], "status": res.status,
+                    "search_status": res.search_status,
                     "cost_s": res.cost, "seconds": res.seconds,
                     "unserved": sorted({d["point_ids"][n - 1] for n in res.unserved}),
                     "routes": routes})
-    return _clean({"depots": out})
+    return _clean({**combined_run(runs).to_dict(), "depots": out})
+
+
+#: Order of statuses from the worst: a combined run is as good as its worst part.
+_WORST_FIRST = ("NOT_SOLVED", "INFEASIBLE", "FALLBACK", "FEASIBLE", "OPTIMAL")
+
+
+def combined_run(runs: list[SolverRun], method: str = "routing") -> SolverRun:
+    """One run for several independent solves (one per depot): the worst status, the
+    sum of the objectives (None if one is missing), of the bounds (None if one is
+    missing) and of the seconds; OPTIMAL with objective 0 for none."""
+    if not runs:
+        return SolverRun("OPTIMAL", 0.0, 0.0, 0.0, 0, method)
+
+    def total(values):
+        return None if any(v is None for v in values) else float(sum(values))
+
+    return SolverRun(
+        status=min((r.status for r in runs), key=_WORST_FIRST.index),
+        objective=total([r.objective for r in runs]), bound=total([r.bound for r in runs]),
+        seconds=float(sum(r.seconds for r in runs)), seed=runs[0].seed,
+        method=runs[0].method)
 
 
 def _leg(prep: Prepared, a: int, b: int) -> list[int]:
@@ -147,11 +183,10 @@ def moveup_plan(prep: Prepared, busy_unit_ids=(), *, time_limit_s: float | None 
     limit = prep.settings.solver_time_limit_s if time_limit_s is None else time_limit_s
     result = plan_moveup(problem, time_limit_s=limit)
     return _clean({
-        "status": result.status, "method": result.method,
+        **result.run.to_dict(),
         "moves": [asdict(m) for m in result.moves],
         "before": asdict(result.before), "after": asdict(result.after),
-        "move_minutes": result.move_minutes, "objective": result.objective,
-        "bound": result.bound, "busy_units": sorted(busy_unit_ids),
+        "move_minutes": result.move_minutes, "busy_units": sorted(busy_unit_ids),
     })
 
 

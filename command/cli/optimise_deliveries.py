@@ -3,7 +3,10 @@
 ``--cvrp FILE`` solves a CVRPLIB instance (TSPLIB EUC_2D arcs rounded to the nearest
 integer, as the published best known values use); ``--solomon FILE`` a Solomon VRPTW
 instance (arcs truncated to one decimal). Both print ``cost``, ``routes`` (customer
-numbers as in ``.sol`` files: 1..n-1, depot excluded), ``seconds`` and ``vehicles``.
+numbers as in ``.sol`` files: 1..n-1, depot excluded), ``seconds`` and ``vehicles``,
+with the solver keys ``status`` (OPTIMAL, FEASIBLE, INFEASIBLE, NOT_SOLVED; the search's
+own word in ``search_status``), ``objective`` (= ``cost``), ``bound`` (none: the search
+proves nothing), ``seed`` and ``method``.
 ``--situation FILE`` allocates the reserve stocks to the situation's incidents and
 shelters (as ``optimise materials``) and routes each depot's trucks to its points over
 the road network: ``routes`` per depot with stops, arrival times, loads and lateness.
@@ -75,8 +78,8 @@ def _deliveries(args, settings) -> int:
         return _situation(args, settings)
     if args.time_limit is None:
         args.time_limit = 30.0
-    from command.dispatch.routing import (check_solution, read_cvrplib, read_solomon,
-                                          solve_cvrp, solve_vrptw)
+    from command.dispatch.instances import read_cvrplib, read_solomon
+    from command.dispatch.routing import check_solution, solve_cvrp, solve_vrptw
 
     if args.customers is not None and not args.solomon:
         raise DataError("invalid options", [Problem("--customers only applies to --solomon",
@@ -92,14 +95,14 @@ def _deliveries(args, settings) -> int:
     data = {
         "instance": instance.name,
         "rounding": instance.rounding,
+        **result.run.to_dict(),
         "cost": result.cost,
         "routes": result.node_routes(),
         "seconds": round(result.seconds, 3),
         "seconds_to_best": round(result.seconds_to_best, 3),
         "vehicles": result.vehicles_used,
-        "status": result.status,
+        "search_status": result.search_status,
         "unserved": list(result.unserved),
-        "seed": result.seed,
         "violations": check_solution(instance, result),
     }
     emit(data, as_json=args.json, text=_text)

@@ -3,30 +3,18 @@
 ``--pmed FILE`` solves an OR-Library p-median instance (first line ``n m p``, then
 ``i j cost`` edges numbered from 1, the last copy of a repeated pair winning, distances
 being shortest paths) and prints ``objective``, ``bound``, ``optimal`` (true only when
-proven), ``seconds``, ``p``, ``n`` and ``facilities`` (1-based vertex numbers as in the
-file). The input modes are one mutually exclusive group, so a situation-file mode can be
-added beside it.
+proven), ``gap``, ``status`` (OPTIMAL or FEASIBLE), ``method``, ``seed``, ``seconds``,
+``p``, ``n`` and ``facilities`` (1-based vertex numbers as in the file). The input modes
+are one mutually exclusive group, so a situation-file mode can be added beside it.
 """
 
 from __future__ import annotations
 
-import argparse
-
 from command.cli import CLI, emit
+from command.cli.optimise_deliveries import OPTIMISE_HELP, _positive
 
-OPTIMISE_HELP = "optimisation: assignment, materials, deliveries, siting, move-up"
 #: Siting is planning, not live dispatch: it may take longer than an assignment.
 DEFAULT_TIME_LIMIT_S = 60.0
-
-
-def _positive(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-    if not value > 0:
-        raise argparse.ArgumentTypeError(f"must be positive: {text!r}")
-    return value
 
 
 def _number(x: float) -> float | int:
@@ -44,7 +32,8 @@ def _text(data: dict) -> str:
 
 
 def _site(args, settings) -> int:
-    from command.dispatch.siting import p_median, read_pmed
+    from command.dispatch.instances import read_pmed
+    from command.dispatch.siting import p_median
 
     instance = read_pmed(args.pmed)
     result = p_median(instance.distance, instance.p, time_limit_s=args.time_limit,
@@ -53,12 +42,11 @@ def _site(args, settings) -> int:
         "instance": instance.name,
         "n": instance.n,
         "p": instance.p,
+        **result.run.to_dict(),
         "objective": _number(result.objective),
         "bound": _number(result.bound),
         "optimal": result.optimal,
         "gap": result.gap,
-        "status": result.status,
-        "method": result.method,
         "seconds": round(result.seconds, 3),
         "facilities": [f + 1 for f in result.facilities],
     }

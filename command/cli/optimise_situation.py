@@ -4,10 +4,14 @@
 Each reads a situation file (YAML or JSON, see :mod:`command.situation` and
 ``docs/situations.md``), checks it against the data set and the road network before
 anything is solved, and prints the plan: JSON with ``--json``, a short table otherwise.
+The JSON of every solver carries ``status``, ``objective``, ``bound``, ``seconds``,
+``seed`` and ``method`` at the top level (:class:`command.dispatch.SolverRun`).
 
 * ``assign``: the team assignment Plan (assignments with ETA, next-best unit and reason
   in zh and en; shortfalls with mutual-aid options; explanations; solver status) and
-  the greedy nearest-available figure for comparison.
+  the greedy nearest-available figure for comparison; ``objective`` is ``objective_s``
+  (weighted seconds), the plan's figures are in ``objective_terms`` and its status
+  (proposed) in ``plan_status``.
 * ``materials``: shipments, unmet lines, shortages per item, depot use.
 * ``moveup``: after dispatching the assignment plan's units, which idle units move to
   which base, the minutes of each move and coverage before and after.
@@ -59,7 +63,10 @@ def _assign(args, settings) -> int:
     prep = load_prepared(args.situation, settings)
     plan, extra = assignment_plan(prep, time_limit_s=_limit(args, settings),
                                   method=args.method)
-    data = {**plan.to_dict(), **extra, "situation": prep.situation.name}
+    data = {**plan.to_dict(), **extra}
+    data.update(plan_status=plan.status, objective_terms=data["objective"],
+                objective_s=extra["run"]["objective"], **extra["run"],
+                situation=prep.situation.name)
     emit(data, as_json=args.json, text=_assign_text)
     return 0
 

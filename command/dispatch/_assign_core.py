@@ -45,7 +45,7 @@ class Prepared:
     penalty_s : seconds of weighted arrival time one uncovered pair costs.
     """
 
-    problem: "AssignmentProblem"
+    problem: AssignmentProblem
     eta: np.ndarray
     reach: np.ndarray
     w: np.ndarray
@@ -90,7 +90,7 @@ class Score:
         return (-self.served_weight, self.objective_s)
 
 
-def horizon(problem: "AssignmentProblem") -> float:
+def horizon(problem: AssignmentProblem) -> float:
     """The arrival time counted when a unit or the full complement never comes."""
     if problem.unserved_s is not None:
         return float(problem.unserved_s)
@@ -99,7 +99,7 @@ def horizon(problem: "AssignmentProblem") -> float:
     return float(math.floor(finite.max()) + 1) if finite.size else 1.0
 
 
-def prepare(problem: "AssignmentProblem") -> Prepared:
+def prepare(problem: AssignmentProblem) -> Prepared:
     eta = np.asarray(problem.eta_s, dtype=float).reshape(len(problem.unit_ids),
                                                          len(problem.incident_ids))
     m = eta.shape[1]
@@ -164,7 +164,7 @@ def evaluate(prep: Prepared, to_inc: np.ndarray) -> Score:
     if prep.pairs:
         idle = to_inc < 0
         covered = (prep.cover & idle[:, None]).any(axis=0)
-        uncovered = tuple(p for p, ok_ in zip(prep.pairs, covered) if not ok_)
+        uncovered = tuple(p for p, ok_ in zip(prep.pairs, covered, strict=False) if not ok_)
     else:
         uncovered = ()
     return Score(first_s=float((prep.w * first).sum()), full_s=float((prep.w * last).sum()),
@@ -295,8 +295,10 @@ def local_search(prep: Prepared, to_inc: np.ndarray, deadline: float) -> np.ndar
                         delta = (cost(i, rest_i + [eta[v, i]]) + cost(j, rest_j + [eta[u, j]])
                                  - base_i - base_j)
                         if delta < -1e-9:
-                            members[i].remove(u); members[j].remove(v)
-                            members[i].append(v); members[j].append(u)
+                            members[i].remove(u)
+                            members[j].remove(v)
+                            members[i].append(v)
+                            members[j].append(u)
                             to_inc[u], to_inc[v] = j, i
                             improved = True
                             break

@@ -11,22 +11,22 @@ from __future__ import annotations
 import numpy as np
 
 from command.dispatch._assign_core import Prepared
-from command.i18n import t
+from command.dispatch.reasons import Reason, reason
 
 
-def _min(eta_s: float) -> str:
-    return f"{eta_s / 60.0:.1f}"
+def _min(eta_s: float) -> float:
+    return float(eta_s) / 60.0
 
 
-def _cap(capability: str, lang: str) -> str:
-    text = t(f"cap.{capability}", lang)
-    return text if lang == "zh" else text[0].lower() + text[1:]
+def _cap(capability: str) -> dict:
+    """A capability name used mid-sentence."""
+    return {"term": f"cap.{capability}", "inline": True}
 
 
-def _name(prep: Prepared, u: int, lang: str) -> str:
+def _name(prep: Prepared, u: int) -> dict:
     p = prep.problem
-    names = p.unit_names_zh if lang == "zh" else p.unit_names_en
-    return names[u] if names else p.unit_ids[u]
+    return {"zh": p.unit_names_zh[u] if p.unit_names_zh else p.unit_ids[u],
+            "en": p.unit_names_en[u] if p.unit_names_en else p.unit_ids[u]}
 
 
 def _nearest(units: np.ndarray, eta_col: np.ndarray) -> int | None:
@@ -47,6 +47,41 @@ def _zone_kept(prep: Prepared, to_inc: np.ndarray, v: int, capability: str) -> s
     return prep.problem.zone_ids[zones[0][1]] if zones else None
 
 
+def _assignment_reason(prep: Prepared, to_inc: np.ndarray, u: int, same: np.ndarray,
+                       nb: int | None) -> Reason:
+    """Why unit ``u`` goes to its incident in the plan ``to_inc``; ``same`` marks the
+    units of its capability that can reach the incident, ``nb`` is the next best."""
+    p = prep.problem
+    i, c = int(to_inc[u]), p.unit_capability[u]
+    col = prep.eta[:, i]
+    e = float(col[u])
+    if nb is not None:
+        next_best = reason("dispatch.assign.next_best", unit=_name(prep, nb),
+                           eta_min=_min(col[nb]))
+    else:
+        next_best = reason("dispatch.assign.no_other", capability=_cap(c))
+    # nearer units of the capability that are not part of this incident's package
+    x = _nearest(np.flatnonzero(same & (col < e) & (to_inc != i)), col)
+    if x is not None:
+        nearer = dict(nearer=_name(prep, x), nearer_min=_min(col[x]), eta_min=_min(e),
+                      next_best=next_best)
+        if to_inc[x] >= 0:
+            return reason("dispatch.assign.nearer_elsewhere",
+                          other_incident=p.incident_ids[int(to_inc[x])], **nearer)
+        z = _zone_kept(prep, to_inc, x, c)
+        if z is not None:
+            return reason("dispatch.assign.nearer_keeps_zone", zone=z, **nearer)
+        return reason("dispatch.assign.nearer_in_reserve", **nearer)
+    # rank among the units of the package: nearer ones first, ties by unit order
+    ahead = (col < e) | ((col == e) & (np.arange(prep.n) < u))
+    rank = 1 + int((same & (to_inc == i) & ahead).sum())
+    if rank == 1:
+        return reason("dispatch.assign.nearest", capability=_cap(c), eta_min=_min(e),
+                      next_best=next_best)
+    return reason("dispatch.assign.ranked", demand=int(p.demand.get((i, c), 0)),
+                  capability=_cap(c), rank=rank, eta_min=_min(e), next_best=next_best)
+
+
 def explain_assignments(prep: Prepared, to_inc: np.ndarray) -> list[dict]:
     """One mapping of :class:`Assignment` fields per unit sent, by incident then
     capability then ETA."""
@@ -58,54 +93,13 @@ def explain_assignments(prep: Prepared, to_inc: np.ndarray) -> list[dict]:
     for u in order:
         i, c = int(to_inc[u]), p.unit_capability[u]
         col = prep.eta[:, i]
-        e = float(col[u])
         same = (np.array(p.unit_capability, dtype=object) == c) & prep.reach[:, i]
-        idle = same & (to_inc < 0)
-        nb = _nearest(np.flatnonzero(idle), col)
-        # nearer units of the capability that are not part of this incident's package
-        nearer = np.flatnonzero(same & (col < e) & (to_inc != i))
-        x = _nearest(nearer, col)
-        d = int(p.demand.get((i, c), 0))
-        # rank among the units of the package: nearer ones first, ties by unit order
-        ahead = (col < e) | ((col == e) & (np.arange(prep.n) < u))
-        rank = 1 + int((same & (to_inc == i) & ahead).sum())
-        zh_cap, en_cap = _cap(c, "zh"), _cap(c, "en")
-        if x is not None and to_inc[x] >= 0:
-            y = p.incident_ids[int(to_inc[x])]
-            zh = (f"更近的{_name(prep, x, 'zh')}（{_min(col[x])} 分钟）需派往 {y}，"
-                  f"故派本车，预计 {_min(e)} 分钟到达")
-            en = (f"The nearer {_name(prep, x, 'en')} ({_min(col[x])} min) is needed at {y}, "
-                  f"so this unit goes, arriving in {_min(e)} min")
-        elif x is not None:
-            z = _zone_kept(prep, to_inc, x, c)
-            if z is not None:
-                zh = (f"更近的{_name(prep, x, 'zh')}（{_min(col[x])} 分钟）留守保障 {z} 覆盖，"
-                      f"故派本车，预计 {_min(e)} 分钟到达")
-                en = (f"The nearer {_name(prep, x, 'en')} ({_min(col[x])} min) stays to keep "
-                      f"zone {z} covered; this unit arrives in {_min(e)} min")
-            else:
-                zh = (f"更近的{_name(prep, x, 'zh')}（{_min(col[x])} 分钟）留作备勤，"
-                      f"本车预计 {_min(e)} 分钟到达")
-                en = (f"The nearer {_name(prep, x, 'en')} ({_min(col[x])} min) is held in "
-                      f"reserve; this unit arrives in {_min(e)} min")
-        elif rank == 1:
-            zh = f"最近的可用{zh_cap}，预计 {_min(e)} 分钟到达"
-            en = f"Nearest available {en_cap}, arriving in {_min(e)} min"
-        else:
-            zh = f"本事件需 {d} 辆{zh_cap}，本车行车时间第 {rank} 短，预计 {_min(e)} 分钟到达"
-            en = (f"The incident needs {d} x {en_cap}; this one ranks {rank} by travel time, "
-                  f"arriving in {_min(e)} min")
-        if nb is not None:
-            zh += f"；次优 {_name(prep, nb, 'zh')} {_min(col[nb])} 分钟"
-            en += f"; next best {_name(prep, nb, 'en')} {_min(col[nb])} min"
-        else:
-            zh += f"；无其他可用{zh_cap}"
-            en += f"; no other {en_cap} available"
+        nb = _nearest(np.flatnonzero(same & (to_inc < 0)), col)
         rows.append(dict(unit_id=p.unit_ids[u], incident_id=p.incident_ids[i], capability=c,
-                         eta_s=e,
+                         eta_s=float(col[u]),
                          next_best_unit_id=None if nb is None else p.unit_ids[nb],
                          next_best_eta_s=None if nb is None else float(col[nb]),
-                         reason_zh=zh, reason_en=en))
+                         **_assignment_reason(prep, to_inc, u, same, nb).fields()))
     return rows
 
 
@@ -126,28 +120,23 @@ def explain_shortfalls(prep: Prepared, to_inc: np.ndarray) -> list[dict]:
             if got >= d:
                 continue
             missing = d - got
-            reach = np.flatnonzero((caps == c) & prep.reach[:, i])
-            zh_cap, en_cap = _cap(c, "zh"), _cap(c, "en")
-            if reach.size == 0:
-                zh = f"没有能到达的{zh_cap}"
-                en = f"No {en_cap} can reach it"
-            else:
-                where = sorted({p.incident_ids[int(j)] for j in to_inc[reach] if j >= 0})
-                zh = f"能到达的 {reach.size} 辆{zh_cap}均已派出（{'、'.join(where)}）"
-                en = (f"No {en_cap} free: all {reach.size} that can reach it are committed "
-                      f"({', '.join(where)})")
             options = []
             if aid_eta.shape[0]:
                 cand = np.flatnonzero((aid_caps == c) & np.isfinite(aid_eta[:, i]))
                 cand = cand[np.argsort(aid_eta[cand, i], kind="stable")][:missing]
                 options = [(p.aid_unit_ids[a], float(aid_eta[a, i])) for a in cand]
             if options:
-                a_id, a_eta = options[0]
-                zh += f"；最近的增援力量 {a_id} {_min(a_eta)} 分钟"
-                en += f"; nearest mutual aid {a_id} {_min(a_eta)} min"
+                aid = reason("dispatch.shortfall.aid", unit=options[0][0],
+                             eta_min=_min(options[0][1]))
             else:
-                zh += "；无可用的增援选项"
-                en += "; no mutual-aid option known"
+                aid = reason("dispatch.shortfall.no_aid")
+            reach = np.flatnonzero((caps == c) & prep.reach[:, i])
+            if reach.size == 0:
+                why = reason("dispatch.shortfall.unreachable", capability=_cap(c), aid=aid)
+            else:
+                where = sorted({p.incident_ids[int(j)] for j in to_inc[reach] if j >= 0})
+                why = reason("dispatch.shortfall.committed", reachable=int(reach.size),
+                             capability=_cap(c), incidents=where, aid=aid)
             rows.append(dict(incident_id=p.incident_ids[i], capability=c, missing=missing,
-                             aid_options=tuple(options), reason_zh=zh, reason_en=en))
+                             aid_options=tuple(options), **why.fields()))
     return rows

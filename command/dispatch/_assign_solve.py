@@ -22,6 +22,7 @@ from ortools.graph.python import min_cost_flow
 from ortools.sat.python import cp_model
 
 from command.dispatch._assign_core import Prepared
+from command.dispatch._cpsat import solve_cp_model
 
 log = logging.getLogger(__name__)
 
@@ -79,7 +80,7 @@ def make_groups(prep: Prepared) -> Groups:
             dominated_by = size[gs] @ ((e[:, None] < e[None, :]) & subset[np.ix_(gs, gs)])
             d = int(prep.demand[i, k])
             row.extend((int(g), int(min(size[g], d)))
-                       for g, c in zip(gs, dominated_by) if c < total[k])
+                       for g, c in zip(gs, dominated_by, strict=False) if c < total[k])
         cand.append(tuple(sorted(row)))
     return Groups(members=members, capk=capk, eta=eta, cand=tuple(cand),
                   horizon=int(math.ceil(prep.horizon_s)))
@@ -144,7 +145,7 @@ def solve_flow(prep: Prepared, groups: Groups) -> tuple[np.ndarray, int]:
 
 @dataclass(frozen=True)
 class CpOutcome:
-    status: str  # OPTIMAL, FEASIBLE, or the CP-SAT status name when there is no solution
+    status: str  # a SolverRun status: OPTIMAL, FEASIBLE, INFEASIBLE or NOT_SOLVED
     to_inc: np.ndarray | None
     objective: float | None  # integer model, seconds
     bound: float | None
@@ -347,28 +348,19 @@ def solve_cpsat(prep: Prepared, groups: Groups, *, hint: np.ndarray, served_min:
     model.proto.solution_hint.values.extend(hint_val)
 
     # time limit and solve
-    solver = cp_model.CpSolver()
-    remaining = time_limit_s - (time.perf_counter() - t0)
-    if remaining <= 0.005:
-        return CpOutcome("NOT_RUN", None, None, None, time.perf_counter() - t0)
-    solver.parameters.max_time_in_seconds = remaining
-    solver.parameters.random_seed = int(seed)
-    solver.parameters.num_workers = int(workers)
     # Measured on surges of 6-30 incidents: presolve (probing above all) spends most of a
     # 2 s budget on this model and finds nothing it cannot find faster while searching.
-    solver.parameters.cp_model_presolve = False
     build_s = time.perf_counter() - t0
-    status = solver.solve(model)
+    run, solver = solve_cp_model(model, time_limit_s=time_limit_s - build_s, seed=seed,
+                                 workers=workers, parameters={"cp_model_presolve": False})
     seconds = time.perf_counter() - t0
 
     # check status, copy the answer into plain data
-    name = solver.status_name(status)
-    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        log.info("assign: CP-SAT returned %s after %.3f s", name, seconds)
-        return CpOutcome(name, None, None, None, seconds)
+    if solver is None or run.objective is None:
+        log.info("assign: CP-SAT returned %s after %.3f s", run.status, seconds)
+        return CpOutcome(run.status, None, None, None, seconds)
     found = {(g, i): int(solver.value(var)) for (g, i), var in n.items()}
     log.debug("assign: CP-SAT %s objective %.0f bound %.0f in %.3f s (model %.3f s, %d groups,"
-              " %d pairs)", name, solver.objective_value, solver.best_objective_bound, seconds,
-              build_s, G, len(n))
-    return CpOutcome(name, counts_to_units(groups, found, prep.n), solver.objective_value,
-                     solver.best_objective_bound, seconds)
+              " %d pairs)", run.status, run.objective, run.bound, seconds, build_s, G, len(n))
+    return CpOutcome(run.status, counts_to_units(groups, found, prep.n), run.objective,
+                     run.bound, seconds)

@@ -301,7 +301,7 @@ def key(x: np.ndarray, arcs: Arcs) -> tuple[float, float, float]:
 
 def better(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
     """``a`` is lexicographically better than ``b`` beyond rounding noise."""
-    for u, v in zip(a, b):
+    for u, v in zip(a, b, strict=False):
         tol = 1e-9 * max(1.0, abs(u), abs(v))
         if u < v - tol:
             return True

@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 from ortools.sat.python import cp_model
 
+from command.dispatch._cpsat import solve_cp_model
+
 if TYPE_CHECKING:  # pragma: no cover
     from command.dispatch.moveup import MoveUpProblem
 
@@ -47,7 +49,7 @@ class Prepared:
     max_moves : int or None.
     """
 
-    problem: "MoveUpProblem"
+    problem: MoveUpProblem
     caps: tuple[str, ...]
     capk: np.ndarray
     cover: np.ndarray
@@ -70,7 +72,7 @@ class Prepared:
         return self.cover.shape[1]
 
 
-def prepare(problem: "MoveUpProblem") -> Prepared:
+def prepare(problem: MoveUpProblem) -> Prepared:
     p = problem
     n, n_posts, n_zones = len(p.unit_ids), len(p.post_ids), len(p.zone_ids)
     caps = tuple(dict.fromkeys(p.unit_capability))
@@ -308,34 +310,26 @@ def solve_cpsat(prep: Prepared, *, hint: np.ndarray, time_limit_s: float, seed: 
     model.maximize(cp_model.LinearExpr.weighted_sum(objective, weights))
 
     # time limit and solve
-    remaining = time_limit_s - (time.perf_counter() - t0)
-    if remaining <= 0.005:
-        return CpOutcome("NOT_RUN", None, None, time.perf_counter() - t0)
-    solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = remaining
-    solver.parameters.random_seed = int(seed)
-    solver.parameters.num_workers = int(workers)
     # Probing in presolve took 4 s of a 5 s limit at 150 units x 100 posts and left no
     # time to search; without it the same instances are solved to optimality.
-    solver.parameters.cp_model_probing_level = 0
     build_s = time.perf_counter() - t0
-    status = solver.solve(model)
+    run, solver = solve_cp_model(model, time_limit_s=time_limit_s - build_s, seed=seed,
+                                 workers=workers, parameters={"cp_model_probing_level": 0})
     seconds = time.perf_counter() - t0
 
     # check status, copy the answer into plain data
-    name = solver.status_name(status)
-    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        log.info("moveup: CP-SAT returned %s after %.3f s", name, seconds)
-        return CpOutcome(name, None, None, seconds)
+    if solver is None or run.objective is None:
+        log.info("moveup: CP-SAT returned %s after %.3f s", run.status, seconds)
+        return CpOutcome(run.status, None, None, seconds)
     post = prep.current.copy()
     for g, members in enumerate(groups):
         # Interchangeable units: which of them moves does not change the objective.
         here = int(prep.current[members[0]])
         targets = [j for (gg, j), var in f.items() if gg == g and j != here
                    for _ in range(int(solver.value(var)))]
-        for u, j in zip(members[::-1], targets):
+        for u, j in zip(members[::-1], targets, strict=False):
             post[u] = j
     log.debug("moveup: CP-SAT %s objective %.0f bound %.0f in %.3f s (model %.3f s, "
-              "%d groups of %d units, %d coverage levels)", name, solver.objective_value,
-              solver.best_objective_bound, seconds, build_s, len(groups), prep.n, levels)
-    return CpOutcome(name, post, float(solver.best_objective_bound) / scale, seconds)
+              "%d groups of %d units, %d coverage levels)", run.status, run.objective,
+              run.bound, seconds, build_s, len(groups), prep.n, levels)
+    return CpOutcome(run.status, post, run.bound / scale, seconds)

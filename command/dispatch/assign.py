@@ -42,16 +42,19 @@ from __future__ import annotations
 
 import logging
 import math
-import os
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any
 
 import numpy as np
 
 from command.dispatch import _assign_core as core
 from command.dispatch._assign_explain import explain_assignments, explain_shortfalls
 from command.dispatch._assign_solve import make_groups, solve_cpsat, solve_flow
+from command.dispatch._cpsat import default_workers, solver_deadline
+from command.dispatch._result import RunAttributes, SolverRun
+from command.dispatch._validate import check_solver_options
 from command.errors import DataError, Problem
 from command.model import CAPABILITIES
 
@@ -75,14 +78,9 @@ log = logging.getLogger(__name__)
 
 #: Priority (1 highest .. 4 lowest) -> weight of the incident's arrival times.
 PRIORITY_WEIGHT: Mapping[int, int] = core.PRIORITY_WEIGHT
+#: The statuses an assignment can end with (see :mod:`command.dispatch._result`).
 STATUSES: tuple[str, ...] = ("OPTIMAL", "FEASIBLE", "FALLBACK")
 METHODS: tuple[str, ...] = ("auto", "cpsat", "flow", "greedy")
-
-# Seconds kept back from the solver: CP-SAT overran its own limit by up to 100 ms on a
-# loaded 2-core machine (300-500 units, load average 4-5), and copying out the plan and
-# writing the reasons takes 10-40 ms, more under load. Capped at a fifth of short limits.
-_RESERVE_S = 0.25
-
 
 
 @dataclass(frozen=True, eq=False)
@@ -113,7 +111,8 @@ class AssignmentProblem:
         Per zone, the capabilities that should stay within their standard time of it,
         e.g. ``("engine", "ambulance")``.
     standard_s : mapping
-        Capability -> standard response time, seconds (see :func:`command.model.response_standards_s`).
+        Capability -> standard response time, seconds (see
+        :func:`command.model.response_standards_s`).
     uncovered_penalty_s : float
         Weighted arrival seconds one uncovered (zone, capability) pair costs.
     unit_names_zh, unit_names_en : tuple of str
@@ -165,7 +164,9 @@ class Assignment:
     """One unit sent to one incident, with the figures behind the choice.
 
     ``next_best_unit_id`` is the nearest unit of the same capability left idle by the
-    plan (None if there is none); its ETA is to the same incident.
+    plan (None if there is none); its ETA is to the same incident. ``reason_zh`` and
+    ``reason_en`` are rendered from ``reason_code`` (a key of
+    :mod:`command.texts.dispatch`) and ``reason_params`` (JSON data).
     """
 
     unit_id: str
@@ -176,6 +177,8 @@ class Assignment:
     next_best_eta_s: float | None
     reason_zh: str
     reason_en: str
+    reason_code: str = field(default="", compare=False)
+    reason_params: Mapping[str, Any] = field(default_factory=dict, compare=False)
 
 
 @dataclass(frozen=True)
@@ -184,6 +187,7 @@ class Shortfall:
 
     ``aid_options`` are the nearest outside units of that capability, ``(unit_id,
     eta_s)``, nearest first, at most ``missing`` of them (empty without aid data).
+    The reason is rendered from ``reason_code`` and ``reason_params``.
     """
 
     incident_id: str
@@ -192,10 +196,12 @@ class Shortfall:
     aid_options: tuple[tuple[str, float], ...]
     reason_zh: str
     reason_en: str
+    reason_code: str = field(default="", compare=False)
+    reason_params: Mapping[str, Any] = field(default_factory=dict, compare=False)
 
 
 @dataclass(frozen=True)
-class AssignmentResult:
+class AssignmentResult(RunAttributes):
     """The plan and how it was found.
 
     Attributes
@@ -203,17 +209,16 @@ class AssignmentResult:
     assignments : tuple of Assignment
         By incident, capability, ETA.
     shortfalls : tuple of Shortfall
-    status : str
-        ``OPTIMAL`` (proven, with ETAs rounded down to whole seconds in the model),
-        ``FEASIBLE`` (a plan, not proven optimal) or ``FALLBACK`` (the solver found
-        nothing in time; the quick plan of ``method`` is returned).
-    method : str
-        What produced the plan: ``cpsat``, ``flow`` or ``greedy``.
-    objective_s : float
-        ``first_arrival_weight * first_arrival_s + full_complement_weight *
-        full_complement_s + coverage_s`` on the exact ETAs.
-    bound_s : float or None
-        A lower bound on ``objective_s`` over plans serving as much weighted demand.
+    run : SolverRun
+        ``status`` ``OPTIMAL`` (proven, with ETAs rounded down to whole seconds in the
+        model), ``FEASIBLE`` (a plan, not proven optimal) or ``FALLBACK`` (the solver
+        found nothing in time; the quick plan of ``method`` is returned); ``method``
+        what produced the plan: ``cpsat``, ``flow`` or ``greedy``; ``objective``
+        (seconds) ``first_arrival_weight * first_arrival_s + full_complement_weight *
+        full_complement_s + coverage_s`` on the exact ETAs; ``bound`` (seconds) a lower
+        bound on it over plans serving as much weighted demand; ``seconds`` the wall
+        time of the whole call; ``seed``. The same values are read as ``status``,
+        ``method``, ``objective_s``, ``bound_s``, ``seconds`` and ``seed``.
     first_arrival_s, full_complement_s : float
         The two arrival terms, priority-weighted seconds.
     coverage_s : float
@@ -221,25 +226,20 @@ class AssignmentResult:
     uncovered : tuple of (zone_id, capability)
     served_weight, demand_weight : int
         Priority-weighted units sent and demanded.
-    seconds : float
-        Wall time of the whole call.
-    seed : int
     """
 
     assignments: tuple[Assignment, ...]
     shortfalls: tuple[Shortfall, ...]
-    status: str
-    method: str
-    objective_s: float
-    bound_s: float | None
+    run: SolverRun
     first_arrival_s: float
     full_complement_s: float
     coverage_s: float
     uncovered: tuple[tuple[str, str], ...]
     served_weight: int
     demand_weight: int
-    seconds: float
-    seed: int
+
+    objective_s = property(lambda self: self.run.objective)
+    bound_s = property(lambda self: self.run.bound)
 
     @property
     def gap(self) -> float | None:
@@ -409,13 +409,13 @@ def _result(prep: core.Prepared, to_inc: np.ndarray, score: core.Score, *, statu
     return AssignmentResult(
         assignments=tuple(Assignment(**r) for r in explain_assignments(prep, to_inc)),
         shortfalls=tuple(Shortfall(**r) for r in explain_shortfalls(prep, to_inc)),
-        status=status, method=method, objective_s=score.objective_s, bound_s=bound,
+        run=SolverRun(status=status, objective=score.objective_s, bound=bound,
+                      seconds=time.perf_counter() - t0, seed=seed, method=method),
         first_arrival_s=score.first_s, full_complement_s=score.full_s,
         coverage_s=score.coverage_s,
         uncovered=tuple((p.zone_ids[z], c) for z, c in score.uncovered),
         served_weight=score.served_weight,
-        demand_weight=int((prep.demand.sum(axis=1) * prep.w).sum()),
-        seconds=time.perf_counter() - t0, seed=seed)
+        demand_weight=int((prep.demand.sum(axis=1) * prep.w).sum()))
 
 
 def _to_inc(prep: core.Prepared, result: AssignmentResult) -> np.ndarray:
@@ -501,19 +501,10 @@ def assign(problem: AssignmentProblem, *, time_limit_s: float, method: str = "au
         positive; nothing is solved then.
     """
     t0 = time.perf_counter()
-    bad = []
-    if method not in METHODS:
-        bad.append(Problem(f"must be one of {', '.join(METHODS)}", field="method", value=method))
-    if not (isinstance(time_limit_s, (int, float)) and time_limit_s > 0):
-        bad.append(Problem("must be a positive number of seconds", field="time_limit_s",
-                           value=time_limit_s))
-    if bad:
-        raise DataError("cannot assign", bad)
+    check_solver_options(method, METHODS, time_limit_s, "assign")
     validate_problem(problem)
     prep = core.prepare(problem)
     deadline = t0 + float(time_limit_s)
-
-    reserve = min(_RESERVE_S, 0.2 * float(time_limit_s))
 
     lb = core.lower_bound(prep)
     g_sol = core.greedy(prep)
@@ -549,10 +540,9 @@ def assign(problem: AssignmentProblem, *, time_limit_s: float, method: str = "au
     if method == "flow" or (method == "auto" and proven):
         return done(best, best_score, "OPTIMAL" if proven else "FEASIBLE", best_method, lb)
 
-    n_workers = int(workers) if workers else max(1, min(8, os.cpu_count() or 1))
     out = solve_cpsat(prep, groups, hint=best, served_min=served_best,
-                      time_limit_s=deadline - reserve - time.perf_counter(), seed=seed,
-                      workers=n_workers)
+                      time_limit_s=solver_deadline(t0, time_limit_s, "assign")
+                      - time.perf_counter(), seed=seed, workers=default_workers(workers))
     if out.to_inc is None:
         log.warning("assign: no CP-SAT plan in %.2f s (%s); returning the %s plan",
                     time_limit_s, out.status, best_method)

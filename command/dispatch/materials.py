@@ -45,15 +45,19 @@ from __future__ import annotations
 import logging
 import math
 import time
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
 from command.dispatch import _materials_lp as lp
-from command.dispatch.assign import PRIORITY_WEIGHT
+from command.dispatch._cpsat import solver_deadline
+from command.dispatch._result import RunAttributes, SolverRun
 from command.dispatch._validate import check_solver_options
 from command.dispatch._validate import checked_array as _array
+from command.dispatch.assign import PRIORITY_WEIGHT
+from command.dispatch.reasons import reason
 from command.errors import DataError, Problem
 
 __all__ = [
@@ -81,9 +85,6 @@ MATERIAL_METHODS: tuple[str, ...] = ("auto", "glop", "pdlp", "scip", "greedy")
 #: that can arrive in time went to other points (of higher or equal priority, or
 #: needing it sooner).
 UNMET_REASONS: tuple[str, ...] = ("no_stock", "out_of_reach", "depot_capacity", "taken")
-
-# Seconds kept back from the solver for copying the plan into the result.
-_RESERVE_S = 0.05
 
 
 @dataclass(frozen=True, eq=False)
@@ -161,7 +162,8 @@ class Shipment:
 @dataclass(frozen=True)
 class UnmetLine:
     """A demand line not fully met by its deadline; ``unmet = demand - delivered_on_time``
-    and ``reason`` is one of :data:`UNMET_REASONS`."""
+    and ``reason`` is one of :data:`UNMET_REASONS`, said in ``reason_zh`` and
+    ``reason_en`` (rendered from ``reason_code`` ``dispatch.unmet.<reason>``)."""
 
     point_id: str
     item_id: str
@@ -172,6 +174,10 @@ class UnmetLine:
     unmet: float
     deadline_s: float
     reason: str
+    reason_zh: str = ""
+    reason_en: str = ""
+    reason_code: str = field(default="", compare=False)
+    reason_params: Mapping[str, Any] = field(default_factory=dict, compare=False)
 
 
 @dataclass(frozen=True)
@@ -207,7 +213,7 @@ class DepotUse:
 
 
 @dataclass(frozen=True)
-class MaterialResult:
+class MaterialResult(RunAttributes):
     """The allocation plan and how it was found.
 
     Attributes
@@ -220,41 +226,38 @@ class MaterialResult:
         One per item, in ``item_ids`` order.
     depots : tuple of DepotUse
         One per (depot, item) with stock, in input order.
-    status : str
-        ``OPTIMAL`` (every stage proven), ``FEASIBLE`` (a plan, a later stage not
-        proven: the time limit, or a MIP stopped early) or ``FALLBACK`` (no stage-1
-        answer in time; the greedy plan).
-    method : str
-        What produced the plan: ``glop``, ``glop+scip`` (SCIP was run for whole
-        quantities), ``pdlp``, ``scip`` or ``greedy`` (the answer is the best plan
-        found, so a solver stopped early can be beaten by greedy).
-    unmet_weighted : float
-        ``sum w * unmet`` (stage 1).
+    run : SolverRun
+        ``status`` ``OPTIMAL`` (every stage proven), ``FEASIBLE`` (a plan, a later
+        stage not proven: the time limit, or a MIP stopped early) or ``FALLBACK`` (no
+        stage-1 answer in time; the greedy plan); ``method`` what produced the plan:
+        ``glop``, ``glop+scip`` (SCIP was run for whole quantities), ``pdlp``, ``scip``
+        or ``greedy`` (the answer is the best plan found, so a solver stopped early can
+        be beaten by greedy); ``objective`` the stage-1 figure ``unmet_weighted`` and
+        ``bound`` ``unmet_bound``; ``seconds`` the wall time of the whole call; ``seed``
+        None (nothing random). ``status``, ``method``, ``seconds``, ``unmet_weighted``
+        and ``unmet_bound`` read these.
     undelivered_weighted : float
         ``sum w * (demand - delivered on time or late)`` (stage 2).
     weighted_quantity_s : float
         ``sum w * quantity * travel_time_s`` over the shipments (stage 3).
     demand_weighted : float
         ``sum w * demand``: ``unmet_weighted`` of a plan that ships nothing.
-    unmet_bound : float
-        A lower bound on ``unmet_weighted`` over all plans (0.0 when unknown); equal
-        to it when stage 1 was proven optimal.
-    seconds : float
-        Wall time of the whole call.
+
+    ``unmet_weighted`` is ``sum w * unmet`` (stage 1); ``unmet_bound`` a lower bound on
+    it over all plans (0.0 when unknown), equal to it when stage 1 was proven optimal.
     """
 
     shipments: tuple[Shipment, ...]
     unmet: tuple[UnmetLine, ...]
     items: tuple[ItemShortage, ...]
     depots: tuple[DepotUse, ...]
-    status: str
-    method: str
-    unmet_weighted: float
+    run: SolverRun
     undelivered_weighted: float
     weighted_quantity_s: float
     demand_weighted: float
-    unmet_bound: float
-    seconds: float
+
+    unmet_weighted = property(lambda self: self.run.objective)
+    unmet_bound = property(lambda self: self.run.bound)
 
 
 # --------------------------------------------------------------------------- validation
@@ -422,13 +425,14 @@ def _result(prep: _Prepared, arcs: lp.Arcs, x: np.ndarray, *, status: str, metho
     remaining = prep.stock - shipped
     load_used = shipped @ prep.item_load
     lines = []
-    for j, i in zip(*np.nonzero(unmet > 1e-9)):
+    for j, i in zip(*np.nonzero(unmet > 1e-9), strict=False):
+        why = _reason(prep, j, i, float(on_time[j, i]), remaining, load_used)
         lines.append(UnmetLine(
             point_id=p.point_ids[j], item_id=p.item_ids[i], unit=p.item_units[i],
             demand=float(prep.demand[j, i]), delivered_on_time=float(on_time[j, i]),
             delivered_late=float(late[j, i]), unmet=float(unmet[j, i]),
             deadline_s=float(prep.deadline_s[j, i]),
-            reason=_reason(prep, j, i, float(on_time[j, i]), remaining, load_used)))
+            reason=why, **reason(f"dispatch.unmet.{why}").fields()))
 
     items = tuple(
         ItemShortage(item_id=p.item_ids[i], unit=p.item_units[i],
@@ -448,11 +452,11 @@ def _result(prep: _Prepared, arcs: lp.Arcs, x: np.ndarray, *, status: str, metho
     unmet_w = float((w * unmet).sum())
     bound = max(0.0, demand_w - on_time_bound) if math.isfinite(on_time_bound) else 0.0
     return MaterialResult(
-        shipments=shipments, unmet=tuple(lines), items=items, depots=depots, status=status,
-        method=method, unmet_weighted=unmet_w,
+        shipments=shipments, unmet=tuple(lines), items=items, depots=depots,
+        run=SolverRun(status=status, objective=unmet_w, bound=min(bound, unmet_w),
+                      seconds=time.perf_counter() - t0, seed=None, method=method),
         undelivered_weighted=float((w * undelivered).sum()),
-        weighted_quantity_s=float((w[pt, it] * q * t).sum()), demand_weighted=demand_w,
-        unmet_bound=min(bound, unmet_w), seconds=time.perf_counter() - t0)
+        weighted_quantity_s=float((w[pt, it] * q * t).sum()), demand_weighted=demand_w)
 
 
 def _reason(prep: _Prepared, j: int, i: int, on_time_here: float, remaining: np.ndarray,
@@ -537,7 +541,7 @@ def allocate_materials(problem: MaterialProblem, *, time_limit_s: float,
                        on_time_bound=math.inf, t0=t0)
     out = lp.solve(arcs, prep.stock, prep.demand, prep.item_load, prep.depot_capacity,
                    _point_order(prep), method=method, ship_late=problem.ship_late,
-                   deadline=t0 + float(time_limit_s) - _RESERVE_S)
+                   deadline=solver_deadline(t0, time_limit_s, "materials"))
     if out.x is None:
         log.warning("materials: no plan from %s in %.2f s; returning the greedy plan",
                     method, time_limit_s)

@@ -40,14 +40,16 @@ from __future__ import annotations
 
 import logging
 import math
-import os
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any
 
 import numpy as np
 
 from command.dispatch import _moveup_model as core
+from command.dispatch._cpsat import default_workers, solver_deadline
+from command.dispatch._result import RunAttributes, SolverRun
 from command.dispatch._validate import check_solver_options
 from command.dispatch._validate import checked_array as _array
 from command.errors import DataError, Problem
@@ -69,10 +71,6 @@ log = logging.getLogger(__name__)
 
 MOVEUP_METHODS: tuple[str, ...] = ("auto", "cpsat", "greedy")
 
-# Seconds kept back from the solver: CP-SAT overruns its limit by up to ~70 ms at 150
-# units x 100 posts, and the plan is then copied into the result.
-_RESERVE_S = 0.1
-
 
 @dataclass(frozen=True, eq=False)
 class MoveUpProblem:
@@ -80,10 +78,9 @@ class MoveUpProblem:
 
     Parameters
     ----------
-    unit_ids : tuple of str
-        The idle units (n); units on a job are left out by the caller.
-    unit_capability : tuple of str
-        One capability per unit, from :data:`command.model.CAPABILITIES`.
+    unit_ids, unit_capability : tuple of str
+        The idle units (n) and their capabilities (:data:`command.model.CAPABILITIES`);
+        units on a job are left out by the caller.
     unit_post : tuple of int
         Index into ``post_ids`` of the post each unit is at (or returning to).
     post_ids : tuple of str
@@ -173,7 +170,7 @@ class Coverage:
 
 
 @dataclass(frozen=True)
-class MoveUpResult:
+class MoveUpResult(RunAttributes):
     """The move-up plan and how it was found.
 
     Attributes
@@ -186,21 +183,17 @@ class MoveUpResult:
         Staying put, and after the moves.
     move_minutes : float
         Total minutes of all moves.
-    objective : float
-        ``after.expected_weight - move_cost_per_min * move_minutes``.
-    bound : float or None
-        CP-SAT's upper bound on ``objective``, None without CP-SAT. The model's
-        coefficients are rounded to 1e-7 of the total weight, so the bound holds to
-        about 1e-6 of it.
-    status : str
-        ``OPTIMAL`` (proven by CP-SAT, on the rounded coefficients), ``FEASIBLE`` or
-        ``FALLBACK`` (CP-SAT found nothing in time; the greedy plan).
-    method : str
-        What produced the plan: ``cpsat``, ``greedy`` or ``stay`` (nothing to gain).
     move_cost_per_min : float
         The cost used (the default filled in).
-    seconds : float
-    seed : int
+    run : SolverRun
+        ``objective`` (expected covered weight) ``after.expected_weight -
+        move_cost_per_min * move_minutes``; ``bound`` CP-SAT's upper bound on it, None
+        without CP-SAT (the model's coefficients are rounded to 1e-7 of the total
+        weight, so the bound holds to about 1e-6 of it); ``status`` ``OPTIMAL``
+        (proven by CP-SAT, on the rounded coefficients), ``FEASIBLE`` or ``FALLBACK``
+        (CP-SAT found nothing in time; the greedy plan); ``method`` ``cpsat``,
+        ``greedy`` or ``stay`` (nothing to gain); ``seconds``; ``seed``. Also read as
+        ``objective``, ``bound``, ``status``, ``method``, ``seconds`` and ``seed``.
     """
 
     moves: tuple[Move, ...]
@@ -208,13 +201,8 @@ class MoveUpResult:
     before: Coverage
     after: Coverage
     move_minutes: float
-    objective: float
-    bound: float | None
-    status: str
-    method: str
     move_cost_per_min: float
-    seconds: float
-    seed: int
+    run: SolverRun
 
 
 # --------------------------------------------------------------------------- validation
@@ -310,7 +298,10 @@ def validate_moveup_problem(problem: MoveUpProblem) -> None:
 def _coverage(prep: core.Prepared, score: core.Score) -> Coverage:
     p = prep.problem
     n_zones = prep.w.size
-    share = (lambda m: float(m.sum()) / n_zones if n_zones else 1.0)
+
+    def share(covered: np.ndarray) -> float:
+        return float(covered.sum()) / n_zones if n_zones else 1.0
+
     by_cap = tuple(
         CapabilityCoverage(capability=c, units=int((prep.capk == k).sum()),
                            standard_s=float(p.standard_s[c]),
@@ -363,10 +354,9 @@ def _result(prep: core.Prepared, post: np.ndarray, *, status: str, method: str,
         moves=moves, post_ids=tuple(p.post_ids[j] for j in post),
         before=_coverage(prep, core.evaluate(prep, prep.current)),
         after=_coverage(prep, score), move_minutes=score.move_minutes,
-        objective=score.objective,
-        bound=bound, status=status,
-        method=method, move_cost_per_min=prep.cost_per_min,
-        seconds=time.perf_counter() - t0, seed=seed)
+        move_cost_per_min=prep.cost_per_min,
+        run=SolverRun(status=status, objective=score.objective, bound=bound,
+                      seconds=time.perf_counter() - t0, seed=seed, method=method))
 
 
 # --------------------------------------------------------------------------- solving
@@ -409,10 +399,9 @@ def plan_moveup(problem: MoveUpProblem, *, time_limit_s: float, method: str = "a
     if method == "greedy":
         return _result(prep, g_post, status="FEASIBLE", method="greedy", bound=None, t0=t0,
                        seed=seed)
-    n_workers = int(workers) if workers else max(1, min(8, os.cpu_count() or 1))
     out = core.solve_cpsat(prep, hint=g_post,
-                           time_limit_s=t0 + time_limit_s - _RESERVE_S - time.perf_counter(),
-                           seed=seed, workers=n_workers)
+                           time_limit_s=solver_deadline(t0, time_limit_s, "moveup")
+                           - time.perf_counter(), seed=seed, workers=default_workers(workers))
     if out.post is None:
         log.warning("moveup: no CP-SAT plan in %.2f s (%s); returning the greedy plan",
                     time_limit_s, out.status)

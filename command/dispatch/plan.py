@@ -13,15 +13,17 @@ audit log is ``command.store.plans``'s job, not this module's.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, replace
-from datetime import datetime, timezone
-from typing import Any, Mapping
+from datetime import UTC, datetime
+from typing import Any
 
 import numpy as np
 
 from command.dispatch import _assign_core as core
 from command.dispatch._assign_explain import explain_assignments, explain_shortfalls
 from command.dispatch.assign import Assignment, AssignmentProblem, AssignmentResult, Shortfall
+from command.dispatch.reasons import Reason, reason
 from command.errors import DataError, Problem
 
 __all__ = ["PLAN_STATUSES", "DECISIONS", "Explanation", "Plan", "plan_from_assignment",
@@ -36,11 +38,19 @@ _CHANGE_KINDS = ("replace", "remove", "add")
 @dataclass(frozen=True)
 class Explanation:
     """A plan-level sentence for the screen: ``subject`` is ``"plan"``, an incident id
-    or ``"zone:<id>"``."""
+    or ``"zone:<id>"``; ``reason_code`` and ``reason_params`` are the
+    :class:`~command.dispatch.Reason` it was rendered from (empty in plans stored before
+    reasons had codes)."""
 
     subject: str
     text_zh: str
     text_en: str
+    reason_code: str = field(default="", compare=False)
+    reason_params: Mapping[str, Any] = field(default_factory=dict, compare=False)
+
+    @classmethod
+    def of(cls, subject: str, why: Reason) -> Explanation:
+        return cls(subject, why.render("zh"), why.render("en"), why.code, dict(why.params))
 
 
 @dataclass(frozen=True)
@@ -113,7 +123,7 @@ class Plan:
         }
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> "Plan":
+    def from_dict(cls, data: Mapping[str, Any]) -> Plan:
         """The plan written by :meth:`to_dict`.
 
         Raises
@@ -161,10 +171,6 @@ class Plan:
             changes=None if changes is None else dict(changes))
 
 
-def _min(eta_s: float) -> str:
-    return f"{eta_s / 60.0:.1f}"
-
-
 def _objective(result_like: Mapping[str, Any]) -> dict[str, float | None]:
     return {k: (None if v is None else float(v) if isinstance(v, float) else v)
             for k, v in result_like.items()}
@@ -174,22 +180,19 @@ def _explanations(problem: AssignmentProblem, assignments, shortfalls, uncovered
                   status: str, seconds: float | None) -> tuple[Explanation, ...]:
     n_inc = len({a.incident_id for a in assignments})
     missing = sum(s.missing for s in shortfalls)
-    zh = f"共派出 {len(assignments)} 支力量赴 {n_inc} 起事件"
-    en = f"{len(assignments)} units to {n_inc} incidents"
+    clauses = [reason("dispatch.plan.sent", units=len(assignments), incidents=n_inc)]
     if missing:
-        zh += f"；{missing} 个需求未能满足"
-        en += f"; {missing} demanded units cannot be sent"
+        clauses.append(reason("dispatch.plan.missing", missing=missing))
     if uncovered:
-        zh += f"；{len(uncovered)} 个网格-力量类型失去覆盖"
-        en += f"; {len(uncovered)} zone-capability pairs left uncovered"
+        clauses.append(reason("dispatch.plan.uncovered", pairs=len(uncovered)))
     if seconds is not None:
-        zh += f"；求解状态 {status}，用时 {seconds:.2f} 秒"
-        en += f"; solver status {status}, {seconds:.2f} s"
-    out = [Explanation("plan", zh, en)]
-    out += [Explanation(s.incident_id, s.reason_zh, s.reason_en) for s in shortfalls]
-    for z, c in uncovered:
-        out.append(Explanation(f"zone:{z}", f"网格 {z} 暂无标准时间内可到达的 {c} 力量",
-                               f"Zone {z} has no idle {c} within its standard time"))
+        clauses.append(reason("dispatch.plan.solver", status=status, seconds=float(seconds)))
+    out = [Explanation.of("plan", reason("dispatch.plan.summary", clauses=clauses))]
+    out += [Explanation(s.incident_id, s.reason_zh, s.reason_en, s.reason_code,
+                        dict(s.reason_params)) for s in shortfalls]
+    out += [Explanation.of(f"zone:{z}", reason("dispatch.plan.zone_uncovered", zone=z,
+                                                capability=c))
+            for z, c in uncovered]
     return tuple(out)
 
 
@@ -198,7 +201,7 @@ def plan_from_assignment(problem: AssignmentProblem, result: AssignmentResult, *
                          plan_id: int | None = None) -> Plan:
     """A proposed :class:`Plan` from an assignment result (``created_at`` defaults to
     now, UTC)."""
-    created = created_at or datetime.now(timezone.utc)
+    created = created_at or datetime.now(UTC)
     objective = _objective({
         "objective_s": result.objective_s, "bound_s": result.bound_s,
         "first_arrival_s": result.first_arrival_s,
@@ -283,9 +286,10 @@ def _modified(plan: Plan, changes: Mapping[str, Any], problem: AssignmentProblem
     for r in explain_assignments(prep, arr):
         if r["unit_id"] in note:
             old = note[r["unit_id"]]
-            zh = f"指挥员改派（替换 {old}）：" if old else "指挥员增派："
-            en = f"Commander's change (replaces {old}): " if old else "Added by the commander: "
-            r = {**r, "reason_zh": zh + r["reason_zh"], "reason_en": en + r["reason_en"]}
+            base = Reason(r["reason_code"], r["reason_params"])
+            why = (reason("dispatch.plan.replaced", old=old, reason=base) if old
+                   else reason("dispatch.plan.added", reason=base))
+            r = {**r, **why.fields()}
         rows.append(Assignment(**r))
     shortfalls = tuple(Shortfall(**s) for s in explain_shortfalls(prep, arr))
     uncovered = tuple((p.zone_ids[z], c) for z, c in score.uncovered)

@@ -8,12 +8,14 @@ every unit's ETA and route.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Mapping
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
 from command import roads
+from command.dispatch.reasons import reason
 from command.errors import DataError, Problem
 from command.i18n import t
 from command.model import INCIDENT_TYPES, Dataset
@@ -37,11 +39,16 @@ class UnitOption:
     reason_zh: str
     reason_en: str
     path: tuple[tuple[float, float], ...]  # (lat, lon) along the route; empty if not routed
+    # the reason as a translation key and its values (see command.dispatch.reasons)
+    reason_code: str = field(default="", compare=False)
+    reason_params: Mapping[str, Any] = field(default_factory=dict, compare=False)
 
     def to_dict(self, *, with_path: bool = False) -> dict:
         d = {k: getattr(self, k) for k in (
             "unit_id", "name_zh", "name_en", "capability", "agency_id", "base_id",
-            "base_name_zh", "base_name_en", "routed", "reason_zh", "reason_en")}
+            "base_name_zh", "base_name_en", "routed", "reason_zh", "reason_en",
+            "reason_code")}
+        d["reason_params"] = dict(self.reason_params)
         d["base"] = self.base_id
         d["eta_s"] = round(self.eta_s, 1)
         d["distance_m"] = round(self.distance_m, 1)
@@ -71,7 +78,7 @@ class Recommendation:
 
 
 def recommend(
-    network: "roads.RoadNetwork",
+    network: roads.RoadNetwork,
     dataset: Dataset,
     *,
     lat: float,
@@ -129,8 +136,8 @@ def recommend(
     base_nodes, _ = roads.snap(network, [bases[b].lat for b in base_ids],
                                [bases[b].lon for b in base_ids], max_distance_m=None)
     eta_by_base = dict(zip(base_ids, np.atleast_1d(
-        roads.travel_times_to_s(network, node, base_nodes)).tolist()))
-    paths = dict(zip(base_ids, roads.paths_to(network, base_nodes, node)))
+        roads.travel_times_to_s(network, node, base_nodes)).tolist(), strict=False))
+    paths = dict(zip(base_ids, roads.paths_to(network, base_nodes, node), strict=False))
 
     reachable = sorted((u for u in units if np.isfinite(eta_by_base[u.base_id])),
                        key=lambda u: (eta_by_base[u.base_id], u.unit_id))
@@ -154,24 +161,23 @@ def recommend(
         base = bases[u.base_id]
         path_nodes = paths[u.base_id]
         delta = (eta - nearest_eta[u.capability]) / 60.0
-        cap = {lang: t(f"cap.{u.capability}", lang) for lang in ("zh", "en")}
         if delta < 1e-9:
-            reasons = {lang: t("reason.nearest", lang, capability=cap[lang], eta_min=eta / 60.0)
-                       for lang in ("zh", "en")}
+            why = reason("reason.nearest", capability={"term": f"cap.{u.capability}"},
+                         eta_min=float(eta) / 60.0)
         else:
-            reasons = {lang: t("reason.next", lang, delta_min=delta) for lang in ("zh", "en")}
+            why = reason("reason.next", delta_min=float(delta))
         options.append(UnitOption(
             unit_id=u.unit_id, name_zh=u.name_zh, name_en=_unit_name_en(u, base),
             capability=u.capability, agency_id=u.agency_id, base_id=u.base_id,
             base_name_zh=base.name_zh, base_name_en=base.name_en, eta_s=float(eta),
             distance_m=roads.path_length_m(network, path_nodes), routed=routed,
-            reason_zh=reasons["zh"], reason_en=reasons["en"],
             path=tuple(roads.path_coords(network, path_nodes)) if routed else (),
-        ))
+            **why.fields()))
     missing = {c: n - taken.get(c, 0) for c, n in package.items() if taken.get(c, 0) < n}
     return Recommendation(incident_type, lat, lon, node, float(dist), dict(package),
                           tuple(options), missing)
 
 
 def _unit_name_en(unit, base) -> str:
-    return f"{base.name_en} {t(f'cap.{unit.capability}', 'en')} {unit.unit_id}"
+    return t("dispatch.unit_name", "en", base=base.name_en,
+             capability=t(f"cap.{unit.capability}", "en"), unit_id=unit.unit_id)

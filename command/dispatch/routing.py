@@ -10,8 +10,7 @@ The same solver is checked on published instances: :func:`solve_cvrp` (CVRPLIB, 
 rounding) and :func:`solve_vrptw` (Solomon, arcs truncated to one decimal), with
 :func:`route_cost` and :func:`check_solution` recomputing cost and feasibility from the
 routes alone, independently of the solver. Readers of the instance files live in
-``_routing_io``; see :func:`read_cvrplib`, :func:`read_cvrplib_solution`,
-:func:`read_solomon`.
+:mod:`command.dispatch.instances`.
 """
 
 from __future__ import annotations
@@ -20,32 +19,24 @@ import logging
 import math
 import time
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 
-from command.dispatch._routing_io import (
-    CvrpSolution,
-    RoutingInstance,
-    read_cvrplib,
-    read_cvrplib_solution,
-    read_solomon,
-)
+from command.dispatch._result import RunAttributes, SolverRun
+from command.dispatch.instances import CvrpSolution, RoutingInstance
 from command.errors import DataError, Problem
 
 __all__ = [
     "RoutingProblem",
     "Route",
     "RoutingResult",
-    "RoutingInstance",
-    "CvrpSolution",
+    "ROUTING_STATUS",
     "solve_routing",
     "check_routing",
-    "read_cvrplib",
-    "read_cvrplib_solution",
-    "read_solomon",
     "solve_cvrp",
     "solve_vrptw",
     "route_cost",
@@ -56,6 +47,13 @@ log = logging.getLogger(__name__)
 
 _FIRST_SOLUTION = routing_enums_pb2.FirstSolutionStrategy.Value
 _STATUS = routing_enums_pb2.RoutingSearchStatus.Value
+
+#: The routing search's own outcome -> the :class:`SolverRun` status. ``partial`` (some
+#: stops left unserved at their drop penalty) is a valid plan of the model, so FEASIBLE;
+#: a time-out before any plan and an invalid model are NOT_SOLVED.
+ROUTING_STATUS = {"optimal": "OPTIMAL", "feasible": "FEASIBLE", "partial": "FEASIBLE",
+                  "infeasible": "INFEASIBLE", "timeout": "NOT_SOLVED",
+                  "invalid": "NOT_SOLVED"}
 
 
 # --------------------------------------------------------------------------- data
@@ -165,7 +163,7 @@ class Route:
 
 
 @dataclass(frozen=True)
-class RoutingResult:
+class RoutingResult(RunAttributes):
     """The answer of :func:`solve_routing` (or of the instance wrappers).
 
     Attributes
@@ -180,17 +178,20 @@ class RoutingResult:
     vehicles_used : int
     unserved : tuple of int
         Stops left out (only possible with ``allow_drop``).
-    status : str
-        ``"optimal"`` (proven), ``"feasible"`` (every stop served, not proven optimal),
-        ``"partial"`` (some stops unserved), ``"infeasible"`` (no plan exists or none
-        found), ``"timeout"`` (no plan found within the time limit), ``"invalid"``.
-    seconds : float
-        Wall time of the search.
+    search_status : str
+        The search's own word: ``"optimal"`` (proven), ``"feasible"`` (every stop
+        served, not proven optimal), ``"partial"`` (some stops unserved),
+        ``"infeasible"`` (no plan exists or none found), ``"timeout"`` (no plan found
+        within the time limit), ``"invalid"``; :data:`ROUTING_STATUS` maps it to
+        ``run.status``.
     seconds_to_best : float
         When the best plan was found, from the start of the search.
-    seed : int
     first_solution : str
         The first-solution strategy used.
+    run : SolverRun
+        ``objective`` = ``cost``, ``bound`` None (the search proves nothing), ``status``
+        (also read as ``status``), ``seconds`` wall time of the search, ``seed``,
+        ``method`` the first-solution strategy, ``+GLS`` with guided local search.
     """
 
     routes: tuple[Route, ...]
@@ -198,11 +199,10 @@ class RoutingResult:
     penalty: float
     vehicles_used: int
     unserved: tuple[int, ...]
-    status: str
-    seconds: float
+    search_status: str
     seconds_to_best: float
-    seed: int
     first_solution: str
+    run: SolverRun
 
     def node_routes(self) -> list[list[int]]:
         """The routes as lists of stop nodes (depots excluded)."""
@@ -362,7 +362,7 @@ def _schedule(a: _Arrays, start: int, stops: Sequence[int], end: int, open_route
 def _make_route(a: _Arrays, vehicle: int, stops: list[int], open_route: bool) -> Route:
     start, end = a.starts[vehicle], a.ends[vehicle]
     path = [start, *stops] + ([] if open_route else [end])
-    cost = math.fsum(a.cost[i, j] for i, j in zip(path, path[1:]))
+    cost = math.fsum(a.cost[i, j] for i, j in zip(path, path[1:], strict=False))
     load = int(sum(int(a.demand[s]) for s in stops))
     on_board, left = [], load
     for s in stops:
@@ -428,10 +428,19 @@ def solve_routing(problem: RoutingProblem, *, time_limit_s: float, seed: int = 0
     strategy_name, strategy = _strategy(first_solution, a.windows is not None)
     n_vehicles = len(a.starts)
     open_routes = not problem.return_to_depot
+    method = strategy_name + ("+GLS" if local_search else "")
+
+    def result(routes, cost, penalty, unserved, status, seconds, seconds_to_best):
+        return RoutingResult(
+            routes=routes, cost=cost, penalty=penalty, vehicles_used=len(routes),
+            unserved=unserved, search_status=status, seconds_to_best=seconds_to_best,
+            first_solution=strategy_name,
+            run=SolverRun(status=ROUTING_STATUS[status], objective=cost if routes or not
+                          unserved else None, bound=None, seconds=seconds, seed=seed,
+                          method=method))
+
     if a.stops.size == 0:
-        return RoutingResult(routes=(), cost=0.0, penalty=0.0, vehicles_used=0, unserved=(),
-                             status="optimal", seconds=0.0, seconds_to_best=0.0, seed=seed,
-                             first_solution=strategy_name)
+        return result((), 0.0, 0.0, (), "optimal", 0.0, 0.0)
 
     # data: integer matrices for the solver; open routes ride home for free.
     cost_int = np.rint(a.cost * problem.cost_scale).astype(np.int64)
@@ -532,10 +541,7 @@ def solve_routing(problem: RoutingProblem, *, time_limit_s: float, seed: int = 0
         status = {_STATUS.ROUTING_FAIL_TIMEOUT: "timeout",
                   _STATUS.ROUTING_INVALID: "invalid"}.get(raw_status, "infeasible")
         log.info("routing: no solution (%s) after %.2f s", _STATUS.Name(raw_status), seconds)
-        return RoutingResult(routes=(), cost=0.0, penalty=0.0, vehicles_used=0,
-                             unserved=tuple(int(s) for s in a.stops), status=status,
-                             seconds=seconds, seconds_to_best=seconds, seed=seed,
-                             first_solution=strategy_name)
+        return result((), 0.0, 0.0, tuple(int(s) for s in a.stops), status, seconds, seconds)
 
     # copy the answer into plain data
     routes = []
@@ -562,10 +568,7 @@ def solve_routing(problem: RoutingProblem, *, time_limit_s: float, seed: int = 0
     total = math.fsum(r.cost for r in routes)
     log.info("routing: %d stops, %d vehicles, cost %.6g, %d unserved, %s in %.2f s",
              a.stops.size, len(routes), total, len(unserved), status, seconds)
-    return RoutingResult(routes=tuple(routes), cost=total, penalty=penalty,
-                         vehicles_used=len(routes), unserved=unserved, status=status,
-                         seconds=seconds, seconds_to_best=best["t"], seed=seed,
-                         first_solution=strategy_name)
+    return result(tuple(routes), total, penalty, unserved, status, seconds, best["t"])
 
 
 def check_routing(problem: RoutingProblem, result: RoutingResult, *,
@@ -611,7 +614,7 @@ def check_routing(problem: RoutingProblem, result: RoutingResult, *,
         again = _make_route(a, r.vehicle, list(r.stops), not problem.return_to_depot)
         total += again.cost
         if a.windows is not None:
-            for s, t in zip(r.stops, again.service_start_s):
+            for s, t in zip(r.stops, again.service_start_s, strict=False):
                 if t > a.windows[s, 1] + tolerance_s:
                     issues.append(f"vehicle {r.vehicle} starts service at stop {s} at "
                                   f"{t:.6g} s, after its window closes at {a.windows[s, 1]:.6g}")
@@ -646,7 +649,8 @@ def _solve_instance(instance: RoutingInstance, time_limit_s: float, seed: int,
     result = solve_routing(_instance_problem(instance, vehicles), time_limit_s=time_limit_s,
                            seed=seed, first_solution=first_solution,
                            local_search=local_search)
-    return replace(result, cost=route_cost(instance, result.node_routes()))
+    cost = route_cost(instance, result.node_routes())
+    return replace(result, cost=cost, run=replace(result.run, objective=cost))
 
 
 def solve_cvrp(instance: RoutingInstance, *, time_limit_s: float, seed: int = 0,
@@ -704,7 +708,7 @@ def route_cost(instance: RoutingInstance, routes: Sequence[Sequence[int]]) -> fl
     for r in routes:
         if r:
             path = [0, *r, 0]
-            total += int(sum(int(d[i, j]) for i, j in zip(path, path[1:])))
+            total += int(sum(int(d[i, j]) for i, j in zip(path, path[1:], strict=False)))
     return total / instance.distance_scale
 
 

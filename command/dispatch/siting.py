@@ -30,33 +30,33 @@ step 2, adding a seeded perturbation search while time remains, and reports the 
 the Lagrangian bound. When optimality is not proven within the time limit the best
 solution is returned with ``optimal=False`` and its gap to the best proven bound.
 
-Owns: the models and their solution. Must not: read settings or files other than the
-benchmark reader :func:`read_pmed`; log, never print.
+Owns: the models and their solution. Must not: read settings or files (the OR-Library
+reader is :func:`command.dispatch.instances.read_pmed`); log, never print.
 """
 
 from __future__ import annotations
 
 import logging
-import math
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Sequence
 
 import numpy as np
-from scipy.sparse.csgraph import connected_components, csgraph_from_dense, shortest_path
 
+from command.dispatch._result import RunAttributes, SolverRun
 from command.dispatch._siting_bnb import branch_and_bound
-from command.dispatch._siting_heuristic import (greedy, interchange, perturbation_search,
-                                                solution_cost)
+from command.dispatch._siting_heuristic import (
+    greedy,
+    interchange,
+    perturbation_search,
+    solution_cost,
+)
 from command.dispatch._siting_lagrange import fixings, relaxed_solution, subgradient
 from command.dispatch._siting_mip import cover_with_p, max_covering_mip, p_median_radius
 from command.errors import DataError, Problem
 
 __all__ = [
-    "PMedianInstance",
     "SitingResult",
-    "read_pmed",
     "p_median",
     "max_covering",
     "p_center",
@@ -72,27 +72,7 @@ _MAX_MIP_PAIRS = 3_000_000
 
 
 @dataclass(frozen=True)
-class PMedianInstance:
-    """An OR-Library p-median instance with its shortest-path distance matrix.
-
-    Attributes
-    ----------
-    name : file stem, e.g. ``"pmed1"``.
-    n : number of vertices (0-based here; the file numbers them from 1).
-    edges : number of edge lines ``m`` in the file (duplicates included).
-    p : number of medians to open.
-    distance : (n, n) float array of shortest-path lengths; ``distance[i, i] == 0``.
-    """
-
-    name: str
-    n: int
-    edges: int
-    p: int
-    distance: np.ndarray
-
-
-@dataclass(frozen=True)
-class SitingResult:
+class SitingResult(RunAttributes):
     """The answer of a siting model, in plain data.
 
     Attributes
@@ -100,139 +80,25 @@ class SitingResult:
     problem : ``"p-median"``, ``"max-covering"`` or ``"p-center"``.
     facilities : chosen sites, sorted column indices of ``dist``.
     assignment : for each demand row, the column of its nearest chosen site.
-    objective : p-median: total weighted distance; max-covering: covered weight
-        (maximised); p-centre: largest distance from a demand to its nearest site.
-    bound : proven bound on the optimum (lower for p-median and p-centre, upper for
-        max-covering).
-    optimal : True only when the objective is proven optimal.
     gap : ``|objective - bound| / max(|objective|, 1e-12)``; 0 when proven.
-    method : what produced the proof or the answer (e.g. ``"lagrangian"``,
-        ``"branch-and-bound"``, ``"scip"``, ``"heuristic"``).
-    seconds : wall-clock time spent.
-    status : ``"optimal"`` or ``"feasible"`` (time ran out before a proof).
-    seed : seed of the random choices (``None`` when the method draws none).
+    run : :class:`~command.dispatch.SolverRun` with ``objective`` (p-median: total
+        weighted distance; max-covering: covered weight, maximised; p-centre: largest
+        distance from a demand to its nearest site), ``bound`` (proven bound on the
+        optimum: lower for p-median and p-centre, upper for max-covering), ``status``
+        ``OPTIMAL`` or ``FEASIBLE`` (time ran out before a proof), ``method`` (what
+        produced the proof or the answer: ``"lagrangian"``, ``"branch-and-bound"``,
+        ``"scip"``, ``"heuristic"`` ...), ``seconds`` (wall-clock time spent) and
+        ``seed`` (``None`` when the method draws nothing random). Each is also read
+        as an attribute of the result, and ``optimal`` is ``status == "OPTIMAL"``.
     """
 
     problem: str
     facilities: tuple[int, ...]
     assignment: tuple[int, ...]
-    objective: float
-    bound: float
-    optimal: bool
     gap: float
-    method: str
-    seconds: float
-    status: str
-    seed: int | None = None
+    run: SolverRun
 
-
-# --------------------------------------------------------------------------- reading
-
-
-def read_pmed(path: str | Path) -> PMedianInstance:
-    """Read an OR-Library p-median file (Beasley's ``pmed1`` ... ``pmed40`` format).
-
-    Line 1 holds ``n m p``; then ``m`` lines ``i j cost`` with vertices numbered from 1.
-    As in Beasley's own description, the cost matrix starts at infinity with zero
-    diagonal and edges are applied **in file order, both directions, the last copy of a
-    pair overwriting earlier ones** (every file repeats some pairs; keeping the cheapest
-    copy instead changes the optima, e.g. pmed1 5718 instead of 5819). Shortest paths
-    are then computed over that graph (Dijkstra, scipy). A line ``i i c`` is ignored: a
-    vertex serves itself at no cost.
-
-    Raises
-    ------
-    DataError
-        The file is missing, the header is not three positive integers, there are fewer
-        edge lines than announced, a vertex is outside 1..n, a cost is not a
-        non-negative number, or the graph is not connected; every problem found is
-        listed with its line and field.
-    """
-    path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8", errors="replace")
-    except OSError as exc:
-        raise DataError(f"cannot read p-median file {path}",
-                        [Problem(rule=f"file cannot be read: {exc.strerror or exc}",
-                                 file=str(path))]) from exc
-    lines = text.splitlines()
-    problems: list[Problem] = []
-
-    def bad(row: int, field: str, value: object, rule: str) -> None:
-        if len(problems) < 20:
-            problems.append(Problem(rule=rule, file=str(path), row=row, field=field, value=value))
-
-    header = lines[0].split() if lines else []
-    if len(header) != 3:
-        bad(1, "header", lines[0] if lines else "", "line 1 must hold three integers 'n m p'")
-        raise DataError(f"{path} is not an OR-Library p-median file", problems)
-    values = []
-    for name, token in zip(("n", "m", "p"), header):
-        try:
-            values.append(int(token))
-        except ValueError:
-            bad(1, name, token, "must be an integer")
-    if problems:
-        raise DataError(f"{path} is not an OR-Library p-median file", problems)
-    n, m, p = values
-    if n < 1:
-        bad(1, "n", n, "must be at least 1")
-    if m < 0:
-        bad(1, "m", m, "must not be negative")
-    if not 1 <= p <= max(n, 1):
-        bad(1, "p", p, f"must be between 1 and n = {n}")
-    if problems:
-        raise DataError(f"{path} has an invalid header", problems)
-
-    body = [(k + 1, line) for k, line in enumerate(lines[1:], start=1) if line.strip()]
-    if len(body) < m:
-        bad(len(lines) + 1, "edges", len(body),
-            f"the header announces {m} edge lines but the file has {len(body)}")
-    if len(body) > m:
-        extra_row = body[m][0]
-        bad(extra_row, "edges", len(body),
-            f"the header announces {m} edge lines but the file has {len(body)}")
-    cost = np.full((n, n), np.inf)
-    for row, line in body[:m]:
-        parts = line.split()
-        if len(parts) != 3:
-            bad(row, "edge", line.strip(), "an edge line must hold three fields 'i j cost'")
-            continue
-        ends = []
-        for name, token in zip(("i", "j"), parts[:2]):
-            try:
-                v = int(token)
-            except ValueError:
-                bad(row, name, token, "a vertex must be an integer")
-                continue
-            if not 1 <= v <= n:
-                bad(row, name, v, f"a vertex must be between 1 and n = {n}")
-                continue
-            ends.append(v - 1)
-        try:
-            c = float(parts[2])
-        except ValueError:
-            bad(row, "cost", parts[2], "a cost must be a number")
-            continue
-        if not math.isfinite(c) or c < 0:
-            bad(row, "cost", parts[2], "a cost must be a finite non-negative number")
-            continue
-        if len(ends) == 2 and ends[0] != ends[1]:
-            i, j = ends
-            cost[i, j] = cost[j, i] = c          # in file order: the last copy wins
-    if problems:
-        raise DataError(f"{path} is not a valid OR-Library p-median file", problems)
-    np.fill_diagonal(cost, 0.0)
-    graph = csgraph_from_dense(cost, null_value=np.inf)
-    n_comp, labels = connected_components(graph, directed=False)
-    if n_comp > 1:
-        lonely = int(np.flatnonzero(labels != labels[0])[0]) + 1
-        raise DataError(f"{path}: the graph is not connected",
-                        [Problem(rule="every vertex must be reachable from vertex 1",
-                                 file=str(path), field="vertex", value=lonely)])
-    distance = shortest_path(graph, method="D", directed=False)
-    log.debug("read %s: n=%d m=%d p=%d", path, n, m, p)
-    return PMedianInstance(name=path.stem, n=n, edges=m, p=p, distance=distance)
+    optimal = property(lambda self: self.run.status == "OPTIMAL")
 
 
 # --------------------------------------------------------------------------- validation
@@ -294,10 +160,10 @@ def _result(problem: str, d: np.ndarray, cand: np.ndarray, open_cols: np.ndarray
     gap = 0.0 if optimal else abs(objective - bound) / max(abs(objective), 1e-12)
     return SitingResult(
         problem=problem, facilities=tuple(int(f) for f in facilities),
-        assignment=tuple(int(a) for a in assignment), objective=float(objective),
-        bound=float(bound), optimal=bool(optimal), gap=float(gap), method=method,
-        seconds=time.perf_counter() - t0, status="optimal" if optimal else "feasible",
-        seed=seed)
+        assignment=tuple(int(a) for a in assignment), gap=float(gap),
+        run=SolverRun(status="OPTIMAL" if optimal else "FEASIBLE",
+                      objective=float(objective), bound=float(bound),
+                      seconds=time.perf_counter() - t0, seed=seed, method=method))
 
 
 # --------------------------------------------------------------------------- p-median

@@ -7,13 +7,10 @@ gets nobody counts the horizon H (the longest finite ETA + 1 s) for both terms.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 
-import dataclasses
-
 import numpy as np
-
-from command.model import response_standards_s
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -29,6 +26,7 @@ from command.dispatch.assign import (
     weighted_full_complement_s,
 )
 from command.errors import DataError
+from command.model import response_standards_s
 
 INF = np.inf
 STANDARDS = response_standards_s(fire_standard_s=300, ems_standard_s=720)
@@ -102,7 +100,8 @@ def test_unit_names_appear_in_reasons():
                 unit_names_zh=("甲车", "鄂城中队危化车", "丙车"))
     r = assign(p, time_limit_s=5.0)
     a = next(x for x in r.assignments if x.unit_id == "A")
-    assert a.reason_zh == "最近的可用水罐/泡沫消防车，预计 1.0 分钟到达；次优 鄂城中队危化车 3.0 分钟"
+    assert a.reason_zh == ("最近的可用水罐/泡沫消防车，预计 1.0 分钟到达；"
+                           "次优 鄂城中队危化车 3.0 分钟")
 
 
 def test_first_arrival_and_full_complement_of_a_package():

@@ -12,13 +12,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from command.dispatch.instances import read_cvrplib, read_cvrplib_solution, read_solomon
 from command.dispatch.routing import (
     RoutingProblem,
     check_routing,
     check_solution,
-    read_cvrplib,
-    read_cvrplib_solution,
-    read_solomon,
     route_cost,
     solve_cvrp,
     solve_routing,
@@ -189,9 +187,8 @@ def test_malformed_solomon_and_solution_files(tmp_path):
     f.write_text(SOLOMON_TEXT, newline="")
     inst = read_solomon(f)
     assert inst.n == 3 and inst.distance[1, 2] == 5.0
-    f.write_text(SOLOMON_TEXT.replace("10        60          1", "10").replace("5          0        50",
-                                                                        "5          60       50"),
-                 newline="")
+    broken = SOLOMON_TEXT.replace("10        60          1", "10")
+    f.write_text(broken.replace("5          0        50", "5          60       50"), newline="")
     msg = _error(read_solomon, f)
     assert "row 12" in msg and "expected 7 fields" in msg
     assert "row 11" in msg and "READY TIME is after DUE DATE" in msg
@@ -233,7 +230,8 @@ def test_time_window_forces_the_order():
     assert r.arrival_s == (20.0, 30.0, 50.0) and r.service_start_s == (20.0, 30.0, 50.0)
     assert r.return_s == 60.0 and r.cost == 60.0 == result.cost
     assert r.load == 3 and r.load_on_arrival == (3, 2, 1)
-    assert result.status == "feasible" and result.unserved == ()
+    assert result.status == "FEASIBLE" and result.search_status == "feasible"
+    assert result.unserved == ()
     assert check_routing(problem, result) == []
     # Without the windows the nearest-first order is as good and the routes change.
     free = solve_routing(_line_problem(time_windows_s=None), time_limit_s=0.5)
@@ -256,13 +254,15 @@ def test_unreachable_stop_is_reported_unserved():
     # A closes at 5 s but is 10 s away: it cannot be served.
     problem = _line_problem(time_windows_s=[[0, 1000], [0, 5], [0, 1000], [0, 1000]])
     result = solve_routing(problem, time_limit_s=0.5)
-    assert result.unserved == (1,) and result.status == "partial"
+    assert result.unserved == (1,) and result.search_status == "partial"
+    assert result.status == "FEASIBLE"
     assert sorted(result.node_routes()[0]) == [2, 3]
     # The automatic penalty outweighs any complete plan (at most (n + vehicles) arcs).
     assert result.penalty > 5 * 30 and result.penalty > result.cost
     assert check_routing(problem, result) == []
     strict = solve_routing(replace(problem, allow_drop=False), time_limit_s=0.5)
-    assert strict.status in ("infeasible", "timeout") and strict.routes == ()
+    assert strict.search_status in ("infeasible", "timeout") and strict.routes == ()
+    assert strict.status in ("INFEASIBLE", "NOT_SOLVED") and strict.run.objective is None
 
 
 def test_capacity_splits_routes_and_max_vehicles_drops():
@@ -330,10 +330,10 @@ def _random_problems(draw):
 @given(_random_problems())
 def test_random_plans_respect_capacity_and_windows(problem):
     result = solve_routing(problem, time_limit_s=0.1)
-    assert result.status in ("feasible", "partial", "optimal")
+    assert result.status in ("FEASIBLE", "OPTIMAL")
     assert check_routing(problem, result) == []
     for r in result.routes:
-        for s, t in zip(r.stops, r.service_start_s):
+        for s, t in zip(r.stops, r.service_start_s, strict=False):
             assert problem.time_windows_s[s][0] <= t <= problem.time_windows_s[s][1]
 
 
@@ -372,7 +372,7 @@ def test_solomon_c101_first_25_customers():
     assert result.vehicles_used == 3
     # Arrival times are in the file's unit and respect the windows.
     for r in result.routes:
-        for c, start in zip(r.stops, r.service_start_s):
+        for c, start in zip(r.stops, r.service_start_s, strict=False):
             assert instance.ready_time[c] <= start <= instance.due_time[c]
 
 
@@ -390,8 +390,7 @@ def test_solomon_c101_100_customers():
 
 def _run_cli(argv: list[str]) -> int:
     # Only this module's commands, so the test does not depend on the other CLI modules.
-    from command.cli import CLI
-    from command.cli import optimise_deliveries
+    from command.cli import CLI, optimise_deliveries
 
     parser = argparse.ArgumentParser(prog="command-center")
     optimise_deliveries.register(CLI(parser))

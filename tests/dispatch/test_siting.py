@@ -16,8 +16,8 @@ import pytest
 from scipy.sparse.csgraph import shortest_path
 
 from command.cli import main
-from command.dispatch.siting import (SitingResult, max_covering, p_center, p_median,
-                                     read_pmed)
+from command.dispatch.instances import read_pmed
+from command.dispatch.siting import SitingResult, max_covering, p_center, p_median
 from command.errors import DataError
 
 PMED = Path(__file__).resolve().parents[2] / ".." / "shared" / "benchmarks" / "pmed"
@@ -48,7 +48,7 @@ def check_pmedian(k: int, result: SitingResult, dist: np.ndarray, p: int) -> Non
     assert len(result.facilities) == p == len(set(result.facilities))
     # The objective is what the chosen sites really cost, and it is the published optimum.
     assert total_distance(dist, result.facilities) == result.objective == OPTIMUM[k]
-    assert result.optimal and result.status == "optimal"
+    assert result.optimal and result.status == "OPTIMAL" and result.run.status == "OPTIMAL"
     assert result.bound == OPTIMUM[k] and result.gap == 0.0
     assert all(dist[u, a] == dist[u, list(result.facilities)].min()
                for u, a in enumerate(result.assignment))
@@ -170,7 +170,7 @@ def test_heuristic_reports_its_gap_to_the_lagrangian_bound():
     inst = read_pmed(pmed_file(6))       # LP gap about 0.5 %: the bound cannot close it
     result = p_median(inst.distance, inst.p, time_limit_s=1.0, method="heuristic", seed=3)
     assert result.objective >= OPTIMUM[6] > result.bound > 0.99 * OPTIMUM[6]
-    assert not result.optimal and result.status == "feasible"
+    assert not result.optimal and result.status == "FEASIBLE"
     assert result.gap == pytest.approx((result.objective - result.bound) / result.objective)
     assert total_distance(inst.distance, result.facilities) == result.objective
     assert result.seed == 3

@@ -15,8 +15,15 @@ from command import roads
 from command.cli import main
 from command.dispatch.assign import greedy_assign, weighted_full_complement_s
 from command.errors import DataError
-from command.situation import (assignment_problem, load_situation, material_problem,
-                               moveup_problem, prepare, situation_from_dict, zone_weights)
+from command.situation import (
+    assignment_problem,
+    load_situation,
+    material_problem,
+    moveup_problem,
+    prepare,
+    situation_from_dict,
+    zone_weights,
+)
 from command.solve import assignment_plan, deliveries_plan, materials_plan, moveup_plan
 
 REPO = Path(__file__).resolve().parents[2]
@@ -134,7 +141,7 @@ def test_plan_is_feasible_and_explained(example):
     problem = assignment_problem(example)
     used = [a.unit_id for a in plan.assignments]
     assert len(used) == len(set(used))
-    caps = dict(zip(problem.unit_ids, problem.unit_capability))
+    caps = dict(zip(problem.unit_ids, problem.unit_capability, strict=False))
     col = {i: k for k, i in enumerate(problem.incident_ids)}
     row = {u: k for k, u in enumerate(problem.unit_ids)}
     sent: dict = {}
@@ -165,7 +172,7 @@ def test_material_problem_shelter_rations_and_allocation(example, ezhou_dataset)
     assert suits == ezhou_dataset.material_package("hazmat_leak", 3)["chem_suit"][0]
     result, data = materials_plan(example, time_limit_s=2.0)
     stock = dict(zip(((d.depot_id, d.item_id) for d in result.depots),
-                     (d.stock for d in result.depots)))
+                     (d.stock for d in result.depots), strict=False))
     shipped: dict = {}
     for s in result.shipments:
         shipped[(s.depot_id, s.item_id)] = shipped.get((s.depot_id, s.item_id), 0) + s.quantity
@@ -203,7 +210,7 @@ def test_deliveries_carry_every_shipment_within_truck_capacity(example, ezhou_da
 
 def test_zone_weights_share_the_district_population(ezhou_dataset):
     zones = tuple(g.grid_id for g in ezhou_dataset.grid_cells if g.level == "town")
-    w = dict(zip(zones, zone_weights(ezhou_dataset, zones)))
+    w = dict(zip(zones, zone_weights(ezhou_dataset, zones), strict=False))
     district = {p.district: p.population for p in ezhou_dataset.population
                 if p.level == "district"}
     cells = {g.grid_id: g.district for g in ezhou_dataset.grid_cells}

@@ -1,7 +1,12 @@
-"""Readers for published vehicle-routing instances: CVRPLIB/TSPLIB ``.vrp`` and ``.sol``
-files, and Solomon VRPTW ``.txt`` files.
+"""Readers of the published benchmark formats the dispatch solvers are checked on:
+OR-Library p-median files (:func:`read_pmed`), CVRPLIB/TSPLIB ``.vrp`` and ``.sol``
+files (:func:`read_cvrplib`, :func:`read_cvrplib_solution`) and Solomon VRPTW ``.txt``
+files (:func:`read_solomon`).
 
-Each reader returns a :class:`RoutingInstance` whose distances already follow the
+Owns: parsing files into plain data. Must not: solve anything; the solvers
+(:mod:`command.dispatch.siting`, :mod:`command.dispatch.routing`) take arrays.
+
+Each routing reader returns a :class:`RoutingInstance` whose distances already follow the
 instance family's own rounding rule, held as integers in units of ``1/distance_scale`` so
 that costs are summed exactly. The depot is always node 0 (nodes are reordered if a file
 puts it elsewhere), so the customer numbers of ``.sol`` files (1..n-1, depot excluded)
@@ -12,18 +17,40 @@ are node indices. Every problem of a malformed file is reported at once as a
 from __future__ import annotations
 
 import logging
+import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+from scipy.sparse.csgraph import connected_components, csgraph_from_dense, shortest_path
 
 from command.errors import DataError, Problem
 
-__all__ = ["RoutingInstance", "CvrpSolution", "read_cvrplib", "read_cvrplib_solution",
-           "read_solomon"]
+__all__ = ["PMedianInstance", "RoutingInstance", "CvrpSolution", "read_pmed",
+           "read_cvrplib", "read_cvrplib_solution", "read_solomon"]
 
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class PMedianInstance:
+    """An OR-Library p-median instance with its shortest-path distance matrix.
+
+    Attributes
+    ----------
+    name : file stem, e.g. ``"pmed1"``.
+    n : number of vertices (0-based here; the file numbers them from 1).
+    edges : number of edge lines ``m`` in the file (duplicates included).
+    p : number of medians to open.
+    distance : (n, n) float array of shortest-path lengths; ``distance[i, i] == 0``.
+    """
+
+    name: str
+    n: int
+    edges: int
+    p: int
+    distance: np.ndarray
 
 
 @dataclass(frozen=True, eq=False)
@@ -102,12 +129,12 @@ class CvrpSolution:
 
 # --------------------------------------------------------------------------- helpers
 
-def _read_lines(path: str | Path) -> tuple[str, list[str]]:
+def _read_lines(path: str | Path, kind: str = "routing") -> tuple[str, list[str]]:
     p = Path(path)
     try:
         text = p.read_text(encoding="utf-8", errors="replace")
     except OSError as exc:
-        raise DataError(f"cannot read routing file {p}",
+        raise DataError(f"cannot read {kind} file {p}",
                         [Problem(rule=f"file cannot be opened: {exc.strerror or exc}",
                                  file=str(p))]) from exc
     # splitlines() handles the CRLF endings of the Solomon files.
@@ -168,6 +195,108 @@ def _to_number(token: str) -> float | None:
         return float(token)
     except ValueError:
         return None
+
+
+# --------------------------------------------------------------------------- OR-Library p-median
+
+def read_pmed(path: str | Path) -> PMedianInstance:
+    """Read an OR-Library p-median file (Beasley's ``pmed1`` ... ``pmed40`` format).
+
+    Line 1 holds ``n m p``; then ``m`` lines ``i j cost`` with vertices numbered from 1.
+    As in Beasley's own description, the cost matrix starts at infinity with zero
+    diagonal and edges are applied **in file order, both directions, the last copy of a
+    pair overwriting earlier ones** (every file repeats some pairs; keeping the cheapest
+    copy instead changes the optima, e.g. pmed1 5718 instead of 5819). Shortest paths
+    are then computed over that graph (Dijkstra, scipy). A line ``i i c`` is ignored: a
+    vertex serves itself at no cost.
+
+    Raises
+    ------
+    DataError
+        The file is missing, the header is not three positive integers, there are fewer
+        edge lines than announced, a vertex is outside 1..n, a cost is not a
+        non-negative number, or the graph is not connected; every problem found is
+        listed with its line and field.
+    """
+    _, lines = _read_lines(path, "p-median")
+    path = Path(path)
+    problems: list[Problem] = []
+
+    def bad(row: int, field: str, value: object, rule: str) -> None:
+        if len(problems) < 20:
+            problems.append(Problem(rule=rule, file=str(path), row=row, field=field, value=value))
+
+    header = lines[0].split() if lines else []
+    if len(header) != 3:
+        bad(1, "header", lines[0] if lines else "", "line 1 must hold three integers 'n m p'")
+        raise DataError(f"{path} is not an OR-Library p-median file", problems)
+    values = []
+    for name, token in zip(("n", "m", "p"), header, strict=False):
+        try:
+            values.append(int(token))
+        except ValueError:
+            bad(1, name, token, "must be an integer")
+    if problems:
+        raise DataError(f"{path} is not an OR-Library p-median file", problems)
+    n, m, p = values
+    if n < 1:
+        bad(1, "n", n, "must be at least 1")
+    if m < 0:
+        bad(1, "m", m, "must not be negative")
+    if not 1 <= p <= max(n, 1):
+        bad(1, "p", p, f"must be between 1 and n = {n}")
+    if problems:
+        raise DataError(f"{path} has an invalid header", problems)
+
+    body = [(k + 1, line) for k, line in enumerate(lines[1:], start=1) if line.strip()]
+    if len(body) < m:
+        bad(len(lines) + 1, "edges", len(body),
+            f"the header announces {m} edge lines but the file has {len(body)}")
+    if len(body) > m:
+        extra_row = body[m][0]
+        bad(extra_row, "edges", len(body),
+            f"the header announces {m} edge lines but the file has {len(body)}")
+    cost = np.full((n, n), np.inf)
+    for row, line in body[:m]:
+        parts = line.split()
+        if len(parts) != 3:
+            bad(row, "edge", line.strip(), "an edge line must hold three fields 'i j cost'")
+            continue
+        ends = []
+        for name, token in zip(("i", "j"), parts[:2], strict=False):
+            try:
+                v = int(token)
+            except ValueError:
+                bad(row, name, token, "a vertex must be an integer")
+                continue
+            if not 1 <= v <= n:
+                bad(row, name, v, f"a vertex must be between 1 and n = {n}")
+                continue
+            ends.append(v - 1)
+        try:
+            c = float(parts[2])
+        except ValueError:
+            bad(row, "cost", parts[2], "a cost must be a number")
+            continue
+        if not math.isfinite(c) or c < 0:
+            bad(row, "cost", parts[2], "a cost must be a finite non-negative number")
+            continue
+        if len(ends) == 2 and ends[0] != ends[1]:
+            i, j = ends
+            cost[i, j] = cost[j, i] = c          # in file order: the last copy wins
+    if problems:
+        raise DataError(f"{path} is not a valid OR-Library p-median file", problems)
+    np.fill_diagonal(cost, 0.0)
+    graph = csgraph_from_dense(cost, null_value=np.inf)
+    n_comp, labels = connected_components(graph, directed=False)
+    if n_comp > 1:
+        lonely = int(np.flatnonzero(labels != labels[0])[0]) + 1
+        raise DataError(f"{path}: the graph is not connected",
+                        [Problem(rule="every vertex must be reachable from vertex 1",
+                                 file=str(path), field="vertex", value=lonely)])
+    distance = shortest_path(graph, method="D", directed=False)
+    log.debug("read %s: n=%d m=%d p=%d", path, n, m, p)
+    return PMedianInstance(name=path.stem, n=n, edges=m, p=p, distance=distance)
 
 
 # --------------------------------------------------------------------------- CVRPLIB
@@ -492,7 +621,7 @@ def read_solomon(path: str | Path, customers: int | None = None) -> RoutingInsta
     fields = ("CUST NO.", "XCOORD.", "YCOORD.", "DEMAND", "READY TIME", "DUE DATE",
               "SERVICE TIME")
     state = "head"
-    for k, (lineno, line) in enumerate(nonblank[1:], start=1):
+    for lineno, line in nonblank[1:]:
         upper = line.upper()
         if upper.startswith("NUMBER") and "CAPACITY" in upper:
             state = "vehicle"
@@ -519,11 +648,11 @@ def read_solomon(path: str | Path, customers: int | None = None) -> RoutingInsta
                                         f"{len(toks)}", fname, lineno, None, line))
                 continue
             nums = [_to_number(t) for t in toks]
-            bad = [f for f, v in zip(fields, nums) if v is None]
+            bad = [f for f, v in zip(fields, nums, strict=False) if v is None]
             if bad:
                 problems.append(Problem("not a number", fname, lineno, bad[0], line))
                 continue
-            for f, v in zip(fields, nums):
+            for f, v in zip(fields, nums, strict=False):
                 if f not in ("XCOORD.", "YCOORD.") and v < 0:
                     problems.append(Problem("must not be negative", fname, lineno, f, v))
             if nums[4] > nums[5]:
