@@ -490,6 +490,9 @@ def read_dataset_yaml(path: str | Path) -> dict[str, Any]:
             if attr not in FILES:
                 problems.append(Problem(f"unknown table; the tables are {', '.join(FILES)}",
                                         file=str(file), field=f"files.{attr}"))
+    if not isinstance(meta.get("demo_accounts", False), bool):
+        problems.append(Problem("must be true or false", file=str(file), field="demo_accounts",
+                                value=meta.get("demo_accounts")))
     if problems:
         raise DataError(f"{DATASET_YAML} of the data set {folder} is not valid", problems)
     meta["bbox"] = (w, s, e, n)
@@ -693,6 +696,7 @@ def load_dataset(path: str | Path) -> model.Dataset:
         "path": str(folder),
         "road_network": str(folder / road) if road else None,
         "provenance": meta.get("provenance", ""),
+        "demo_accounts": bool(meta.get("demo_accounts", False)),
     }
     dataset = model.Dataset(city=str(meta["city"]), meta=info, **tables)
     log.info("data set %s (%s): %s", dataset.city, folder,

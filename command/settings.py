@@ -128,6 +128,24 @@ class Settings:
         default=1000,
         metadata=_meta("ms", "screen refresh interval; changes show within 2 s"),
     )
+    session_hours: float = field(
+        default=12.0,
+        metadata=_meta("h", "a log-in lasts one duty shift (12 h, the 两班制 of a command "
+                            "centre); then the person logs in again"),
+    )
+    wall_session_days: float = field(
+        default=30.0,
+        metadata=_meta("days", "the video wall's kiosk account stays logged in for a month"),
+    )
+    login_max_failures: int = field(
+        default=5,
+        metadata=_meta("attempts", "wrong passwords in a row before the account is locked "
+                                   "(OWASP: lock or slow down after a few failures)"),
+    )
+    login_lockout_min: float = field(
+        default=15.0,
+        metadata=_meta("min", "how long a locked account waits before the next try"),
+    )
     overpass_url: str = field(
         default="https://overpass-api.de/api",
         metadata=_meta("url", "Overpass endpoint for `roads fetch` (only that command goes online)"),
@@ -160,6 +178,13 @@ class Settings:
             problems.append(f"language={self.language!r}: must be 'zh' or 'en'")
         if not (isinstance(self.recommend_limit, int) and self.recommend_limit > 0):
             problems.append(f"recommend_limit={self.recommend_limit!r}: must be a positive integer")
+        for name in ("session_hours", "wall_session_days", "login_lockout_min"):
+            value = getattr(self, name)
+            if not (isinstance(value, (int, float)) and value > 0):
+                problems.append(f"{name}={value!r}: must be a positive number")
+        if not (isinstance(self.login_max_failures, int) and self.login_max_failures > 0):
+            problems.append(f"login_max_failures={self.login_max_failures!r}: "
+                            "must be a positive integer")
         if not (isinstance(self.port, int) and 0 < self.port < 65536):
             problems.append(f"port={self.port!r}: must be 1-65535")
         if problems:
@@ -179,6 +204,12 @@ class Settings:
     @property
     def cache_dir(self) -> Path:
         return Path(self.data_dir) / "cache"
+
+    @property
+    def secret_key_file(self) -> Path:
+        """Where the dashboard's session-signing secret is kept (made on first use,
+        readable by the owner only)."""
+        return Path(self.data_dir) / "secret.key"
 
     def replace(self, **changes: Any) -> "Settings":
         """A copy with ``changes``; unknown names raise :class:`SettingsError`."""

@@ -14,9 +14,10 @@ from pathlib import Path
 import dash
 from dash import Input, Output, dcc, html
 
+from command.access import allowed, page_permission
 from command.i18n import t
 from command.settings import Settings
-from dashboard import context
+from dashboard import auth, context
 
 __all__ = ["create_app"]
 
@@ -39,9 +40,11 @@ def create_app(settings: Settings, *, ctx: context.ScreenContext | None = None) 
         suppress_callback_exceptions=True,
         update_title=None,
     )
-    app.server.config[context.KEY] = ctx or context.load(settings)
+    ctx = ctx or context.load(settings)
+    app.server.config[context.KEY] = ctx
     app.layout = _shell(settings)
     _register_shell_callbacks(app)
+    auth.install(app, ctx)
     return app
 
 
@@ -60,6 +63,9 @@ def _shell(settings: Settings):
             ]),
             dcc.Link(id="lang-toggle", className="lang", href="?lang=en",
                      children=t("app.lang_toggle", lang)),
+            html.Span(id="who", className="who"),
+            html.A(id="logout", className="lang", href="/logout",
+                   children=t("auth.logout", lang)),
         ]),
         html.Main(className="page", children=dash.page_container),
     ])
@@ -81,20 +87,28 @@ def _register_shell_callbacks(app: dash.Dash) -> None:
     @app.callback(
         Output("app-title", "children"), Output("clock-label", "children"),
         Output("lang-toggle", "children"), Output("lang-toggle", "href"), Output("nav", "children"),
+        Output("who", "children"), Output("logout", "children"),
         Input("url", "search"), Input("url", "pathname"),
     )
+    @auth.guard(auth.ANY_USER)
     def _localise(search, pathname):
-        return shell_texts(context.lang_from_search(search), pathname or "/")
+        lang = context.lang_from_search(search)
+        user = auth.current_user()
+        return (*shell_texts(lang, pathname or "/", role=user.role),
+                t("auth.user", lang, name=user.display_name, role=t(f"role.{user.role}", lang)),
+                t("auth.logout", lang))
 
 
-def shell_texts(lang: str, pathname: str):
-    """Header texts and navigation for ``lang`` (a plain function, unit-tested)."""
+def shell_texts(lang: str, pathname: str, *, role: str):
+    """Header texts and the navigation of ``role`` (only the pages it may see) for
+    ``lang`` (a plain function, unit-tested)."""
     other = "zh" if lang == "en" else "en"
     links = [
         dcc.Link(t(page.get("name_key", "nav.screen"), lang),
                  href=f"{page['relative_path']}?lang={lang}",
                  className="navlink active" if page["relative_path"] == pathname else "navlink")
         for page in dash.page_registry.values()
+        if allowed(role, page_permission(page["relative_path"]) or "page.account")
     ]
     return (t("app.title", lang), t("clock.label", lang), t("app.lang_toggle", lang),
             f"{pathname}?lang={other}", links)

@@ -14,6 +14,10 @@ Modules, one per use:
 - :mod:`command.app.screen`: the live screen's snapshot, KPIs, routes and overlays
 - :mod:`command.app.scenarios`: scenarios on the live screen
 - :mod:`command.app.situations`: situations from the store, materials, recorded plans
+- :mod:`command.app.optimise`: a situation solved (assignment, materials, deliveries,
+  move-up, the whole plan) as JSON-ready data
+- :mod:`command.app.drills`: drills and what-if comparisons from the planners' page
+- :mod:`command.app.access`: log-in, sessions, refusals, users
 """
 
-__all__ = ["incidents", "screen", "scenarios", "situations"]
+__all__ = ["incidents", "screen", "scenarios", "situations", "optimise", "drills", "access"]

@@ -9,6 +9,7 @@ Must not: render anything, or know who may act (the caller checks the role).
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Mapping
 
 from sqlalchemy.engine import Engine
@@ -16,7 +17,7 @@ from sqlalchemy.engine import Engine
 from command import store
 from command.dispatch.recommend import Recommendation, recommend
 from command.errors import StoreError
-from command.i18n import t
+from command.dispatch.reasons import reason
 from command.model import Dataset, Incident
 
 __all__ = ["unit_statuses", "create_and_recommend", "NEXT_STATUS", "advance_unit",
@@ -43,6 +44,7 @@ def create_and_recommend(
     limit: int,
     max_snap_distance_m: float,
     is_drill: bool = False,
+    now: datetime | None = None,
 ) -> tuple[str, int | None, Recommendation]:
     """Recommend units for a new incident, then record the incident and the proposed plan.
 
@@ -56,7 +58,7 @@ def create_and_recommend(
     with store.session_scope(engine) as s:
         incident_id = store.create_incident(
             s, Incident("", incident_type, float(lat), float(lon), priority, grade), actor,
-            is_drill=is_drill)
+            is_drill=is_drill, now=now)
         assignments = [{"unit_id": o.unit_id, "incident_id": incident_id,
                         "capability": o.capability, "eta_s": round(o.eta_s, 1),
                         "distance_m": round(o.distance_m, 1), "reason_zh": o.reason_zh,
@@ -66,7 +68,7 @@ def create_and_recommend(
         if assignments:
             plan_id = store.save_plan(
                 s, {"assignments": assignments, "solver_status": "nearest",
-                    "missing": dict(rec.missing)}, [incident_id], actor)
+                    "missing": dict(rec.missing)}, [incident_id], actor, now=now)
     return incident_id, plan_id, rec
 
 #: The status a unit bound to an incident moves to next (the buttons of the unit board).
@@ -79,7 +81,8 @@ NEXT_STATUS: dict[str, str] = {
 }
 
 
-def advance_unit(engine: Engine, unit_id: str, actor: str) -> store.UnitRecord:
+def advance_unit(engine: Engine, unit_id: str, actor: str, *,
+                 now: datetime | None = None) -> store.UnitRecord:
     """Move a unit one step along dispatched -> en route -> on scene -> returning ->
     available, audited as ``actor``.
 
@@ -95,10 +98,11 @@ def advance_unit(engine: Engine, unit_id: str, actor: str) -> store.UnitRecord:
         if nxt is None:
             raise StoreError(f"unit {unit_id} is '{unit.status}': it has no next step "
                              f"(only {', '.join(NEXT_STATUS)} move on)")
-        return store.set_unit_status(s, unit_id, nxt, actor)
+        return store.set_unit_status(s, unit_id, nxt, actor, now=now)
 
 
-def advance_incident(engine: Engine, incident_id: str, actor: str) -> list[store.UnitRecord]:
+def advance_incident(engine: Engine, incident_id: str, actor: str, *,
+                     now: datetime | None = None) -> list[store.UnitRecord]:
     """Move every unit bound to ``incident_id`` one step, in one transaction.
 
     Raises
@@ -111,14 +115,15 @@ def advance_incident(engine: Engine, incident_id: str, actor: str) -> list[store
                  and u.status in NEXT_STATUS]
         if not units:
             raise StoreError(f"no unit is on incident {incident_id}")
-        return [store.set_unit_status(s, u.unit_id, NEXT_STATUS[u.status], actor)
+        return [store.set_unit_status(s, u.unit_id, NEXT_STATUS[u.status], actor, now=now)
                 for u in units]
 
 
-def close_incident(engine: Engine, incident_id: str, actor: str) -> store.IncidentRecord:
+def close_incident(engine: Engine, incident_id: str, actor: str, *,
+                   now: datetime | None = None) -> store.IncidentRecord:
     """Close an open incident (its units come back through ``returning`` as usual)."""
     with store.session_scope(engine) as s:
-        return store.close_incident(s, incident_id, actor)
+        return store.close_incident(s, incident_id, actor, now=now)
 
 
 def swap_candidates(engine: Engine, network, dataset: Dataset, plan_id: int, *,
@@ -157,7 +162,8 @@ def swap_candidates(engine: Engine, network, dataset: Dataset, plan_id: int, *,
 
 
 def decide(engine: Engine, plan_id: int, decision: str, actor: str, *,
-           swaps: Mapping[str, Mapping | str] | None = None) -> store.PlanRecord:
+           swaps: Mapping[str, Mapping | str] | None = None,
+           now: datetime | None = None) -> store.PlanRecord:
     """The duty officer's decision on a proposed plan: ``approve``, ``reject``, or
     ``modify`` with ``swaps`` {unit in the plan: unit id, or ``{"unit_id", "eta_s"}`` as
     :func:`swap_candidates` gives it}. Approving or modifying dispatches the units (the
@@ -175,10 +181,8 @@ def decide(engine: Engine, plan_id: int, decision: str, actor: str, *,
         for old, new in dict(swaps or {}).items():
             new = {"unit_id": new} if isinstance(new, str) else dict(new)
             eta_min = (new.get("eta_s") or float("nan")) / 60.0
-            replace[old] = {**new, "reason_zh": t("dashboard.reason.swapped", "zh", old=old,
-                                                  eta_min=eta_min),
-                            "reason_en": t("dashboard.reason.swapped", "en", old=old,
-                                           eta_min=eta_min)}
+            replace[old] = {**new, **reason("dashboard.reason.swapped", old=old,
+                                            eta_min=eta_min).fields()}
         changes = {"replace": replace} if replace else None
     with store.session_scope(engine) as s:
         if changes:
@@ -190,11 +194,12 @@ def decide(engine: Engine, plan_id: int, decision: str, actor: str, *,
                     raise StoreError(
                         f"plan {plan_id}: unit {unit.unit_id} is '{unit.capability}' and "
                         f"cannot replace {old} ('{caps[old]}')")
-        return store.decide_plan(s, plan_id, decision, actor, changes=changes)
+        return store.decide_plan(s, plan_id, decision, actor, changes=changes, now=now)
 
 
 def modify_plan(engine: Engine, network, dataset: Dataset, plan_id: int,
-                chosen: Mapping[str, str], actor: str) -> store.PlanRecord:
+                chosen: Mapping[str, str], actor: str, *,
+                now: datetime | None = None) -> store.PlanRecord:
     """Approve plan ``plan_id`` with units swapped: ``chosen`` maps a unit of the plan to
     the unit that goes instead. Each swap carries the new unit's ETA from
     :func:`swap_candidates` (computed now, on the store's current state), so the stored
@@ -211,4 +216,4 @@ def modify_plan(engine: Engine, network, dataset: Dataset, plan_id: int,
     candidates = swap_candidates(engine, network, dataset, plan_id)
     full = {old: next((c for c in candidates.get(old, []) if c["unit_id"] == new), new)
             for old, new in chosen.items()}
-    return decide(engine, plan_id, "modify", actor, swaps=full)
+    return decide(engine, plan_id, "modify", actor, swaps=full, now=now)

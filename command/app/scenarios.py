@@ -8,6 +8,8 @@ which scenario is active. Must not: compute consequences for display (see
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy.engine import Engine
 
 from command import store
@@ -30,7 +32,7 @@ SCENARIO_SUBJECT = "scenario"
 
 
 def load_scenario(engine: Engine, network, dataset: Dataset, settings, name: str,
-                  actor: str) -> tuple[str, list[str]]:
+                  actor: str, *, now: datetime | None = None) -> tuple[str, list[str]]:
     """Put scenario ``name`` (an id of the data set's library, or a YAML path) on the
     live screen: its incidents are recorded with proposed plans, recommended on the
     network with the scenario's roads closed, and a ``scenario.loaded`` entry names it
@@ -54,20 +56,21 @@ def load_scenario(engine: Engine, network, dataset: Dataset, settings, name: str
         incident_id, _plan, _rec = incidents.create_and_recommend(
             engine, closed, dataset, incident_type=inc.type, lat=inc.lat, lon=inc.lon,
             priority=inc.priority, grade=inc.grade, actor=actor, limit=settings.recommend_limit,
-            max_snap_distance_m=settings.max_snap_distance_m)
+            max_snap_distance_m=settings.max_snap_distance_m, now=now)
         ids.append(incident_id)
     with store.session_scope(engine) as s:
         store.append_audit(s, actor=actor, action="scenario.loaded", subject=SCENARIO_SUBJECT,
-                     payload={"scenario": c.scenario_id, "incident_ids": ids})
+                     payload={"scenario": c.scenario_id, "incident_ids": ids}, at=now)
     return c.scenario_id, ids
 
 
-def clear_scenario(engine: Engine, actor: str) -> None:
+def clear_scenario(engine: Engine, actor: str, *, now: datetime | None = None) -> None:
     """Take the scenario's zones and closures off the live screen (its incidents stay
     until they are closed)."""
 
     with store.session_scope(engine) as s:
-        store.append_audit(s, actor=actor, action="scenario.cleared", subject=SCENARIO_SUBJECT)
+        store.append_audit(s, actor=actor, action="scenario.cleared", subject=SCENARIO_SUBJECT,
+                           at=now)
 
 
 def active_scenario(engine: Engine) -> str | None:

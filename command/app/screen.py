@@ -24,6 +24,11 @@ __all__ = ["LiveSnapshot", "live_snapshot", "StandardShare", "share_within_stand
            "change_id", "route_coords", "ScenarioOverlay", "scenario_overlay"]
 
 
+#: Audit entries about people's accounts (log-ins, refusals, users): in the audit log,
+#: not on the operational ticker of the wall.
+_OFF_TICKER = frozenset({"login", "logout", "user", "access", "password"})
+
+
 def change_id(engine: Engine) -> int:
     """The store's last change id: the screens poll it and redraw only when it moves."""
     with store.session_scope(engine, read_only=True) as s:
@@ -65,7 +70,8 @@ def live_snapshot(engine: Engine, *, audit_limit: int = 12, now: datetime | None
         ticker, before = [], None
         while len(ticker) < audit_limit:
             page = store.list_audit(s, limit=max(4 * audit_limit, 50), before_id=before)
-            ticker.extend(e for e in page if not e.payload.get("is_drill"))
+            ticker.extend(e for e in page if not e.payload.get("is_drill")
+                          and e.action.split(".", 1)[0] not in _OFF_TICKER)
             if len(page) < max(4 * audit_limit, 50):
                 break
             before = page[-1].audit_id

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import logging
 import time
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.engine import Engine
@@ -25,7 +26,7 @@ from command import store
 from command.model import Dataset, Incident
 from command.settings import Settings
 from command.situation import prepare, situation_from_dict
-from command.solve import deliveries_plan, materials_plan
+from command.app.optimise import deliveries_plan, materials_plan
 
 __all__ = ["situation_from_store", "materials_from_store", "record_situation_plan"]
 
@@ -98,8 +99,8 @@ def materials_from_store(engine: Engine, network, dataset: Dataset, settings: Se
     -------
     dict
         ``change_id``; ``situation`` (the dict solved); ``materials`` (as
-        :func:`command.solve.materials_plan`); ``deliveries`` (as
-        :func:`command.solve.deliveries_plan`; empty ``depots`` without incidents);
+        :func:`command.app.optimise.materials_plan`); ``deliveries`` (as
+        :func:`command.app.optimise.deliveries_plan`; empty ``depots`` without incidents);
         ``seconds`` (wall time of reading and solving).
 
     Raises
@@ -124,8 +125,8 @@ def materials_from_store(engine: Engine, network, dataset: Dataset, settings: Se
             "deliveries": deliveries, "seconds": round(seconds, 3)}
 
 
-def record_situation_plan(engine: Engine, situation, plan, *, actor: str
-                          ) -> tuple[int, dict[str, str]]:
+def record_situation_plan(engine: Engine, situation, plan, *, actor: str,
+                          now: datetime | None = None) -> tuple[int, dict[str, str]]:
     """Store a situation's incidents and its plan as proposed, in one transaction.
 
     ``situation`` is a :class:`command.situation.Situation`, ``plan`` a dispatch
@@ -137,7 +138,7 @@ def record_situation_plan(engine: Engine, situation, plan, *, actor: str
     with store.session_scope(engine) as s:
         ids = {inc.id: store.create_incident(
             s, Incident("", inc.type, inc.lat, inc.lon, inc.priority, inc.grade,
-                        description=f"{situation.name} {inc.id}".strip()), actor)
+                        description=f"{situation.name} {inc.id}".strip()), actor, now=now)
             for inc in situation.incidents}
         renamed = replace(
             plan, incident_ids=tuple(ids[i] for i in plan.incident_ids),
@@ -146,5 +147,5 @@ def record_situation_plan(engine: Engine, situation, plan, *, actor: str
             shortfalls=tuple(replace(x, incident_id=ids[x.incident_id])
                              for x in plan.shortfalls))
         payload = {**renamed.to_dict(), "situation_ids": ids}
-        plan_id = store.save_plan(s, payload, list(ids.values()), actor)
+        plan_id = store.save_plan(s, payload, list(ids.values()), actor, now=now)
     return plan_id, ids

@@ -16,6 +16,9 @@ def _init(args, settings) -> int:
 
     dataset = load_dataset(settings.resources_dir)
     report = init_db(settings, dataset, actor=args.actor)
+    accounts = _first_accounts(settings, dataset)
+    if accounts is not None:
+        report["first_accounts"] = accounts
 
     def text(r) -> str:
         lines = [f"{r['city']} data set in {r['url']} (revision {r['revision']}): "
@@ -24,10 +27,44 @@ def _init(args, settings) -> int:
         for name, t in r["tables"].items():
             lines.append(f"  {name:<18} {t['rows']:>6} rows  +{t['inserted']} ~{t['updated']} "
                          f"-{t['deleted']}")
+        if "first_accounts" in r:
+            a = r["first_accounts"]
+            lines += ["", "First log-in (shown once; also in " + a["password_file"] + ", "
+                      "readable by you only):",
+                      f"  user {a['users'][0]}, password {a['password']}"]
+            if len(a["users"]) > 1:
+                lines.append(f"  demo accounts with the same password: {', '.join(a['users'][1:])}")
+            lines.append("  change it on the 我的账户 / My account page, or with "
+                         "`command-center users passwd admin`")
         return "\n".join(lines)
 
     emit(report, as_json=args.json, text=text)
     return 0
+
+
+def _first_accounts(settings, dataset) -> dict | None:
+    """On a store without users: the administrator (and the data set's demo accounts)
+    with a new random password, written to a file only the owner can read."""
+    import os
+
+    from command.app.access import first_accounts
+    from command.store import engine_for
+
+    engine = engine_for(settings)
+    try:
+        made = first_accounts(engine, demo=bool(dataset.meta.get("demo_accounts")),
+                              dataset=dataset)
+    finally:
+        engine.dispose()
+    if made is None:
+        return None
+    path = settings.data_dir / "first-password.txt"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(f"{made['password']}\nusers: {' '.join(made['users'])}\n")
+    os.chmod(path, 0o600)
+    return {**made, "password_file": str(path)}
 
 
 def _upgrade(args, settings) -> int:

@@ -58,7 +58,7 @@ def _assign_text(d: dict) -> str:
 
 
 def _assign(args, settings) -> int:
-    from command.solve import assignment_plan
+    from command.app.optimise import assignment_plan
 
     prep = load_prepared(args.situation, settings)
     plan, extra = assignment_plan(prep, time_limit_s=_limit(args, settings),
@@ -85,7 +85,7 @@ def _materials_text(d: dict) -> str:
 
 
 def _materials(args, settings) -> int:
-    from command.solve import materials_plan
+    from command.app.optimise import materials_plan
 
     prep = load_prepared(args.situation, settings)
     _, data = materials_plan(prep, time_limit_s=_limit(args, settings))
@@ -104,7 +104,7 @@ def _moveup_text(d: dict) -> str:
 
 
 def _moveup(args, settings) -> int:
-    from command.solve import assignment_plan, moveup_plan
+    from command.app.optimise import assignment_plan, moveup_plan
 
     prep = load_prepared(args.situation, settings)
     limit = _limit(args, settings)
@@ -129,7 +129,7 @@ def _plan_text(d: dict) -> str:
 
 
 def _plan(args, settings) -> int:
-    from command.solve import complete_plan
+    from command.app.optimise import complete_plan
 
     prep = load_prepared(args.situation, settings)
     plan, figures = complete_plan(prep, time_limit_s=_limit(args, settings))

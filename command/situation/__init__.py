@@ -25,7 +25,7 @@ The modules, by job:
 - :mod:`.problems`: the dispatch problem builders above, :func:`zone_weights` and
   :data:`COVERED_CAPABILITIES`.
 
-Must not: solve (:mod:`command.solve`), write the store, or know of pages.
+Must not: solve (:mod:`command.app.optimise`), write the store, or know of pages.
 
 Example::
 

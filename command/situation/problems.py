@@ -4,7 +4,7 @@ Owns: :func:`assignment_problem`, :func:`material_problem`, :func:`delivery_prob
 :func:`moveup_problem`, :func:`zone_weights` and :data:`COVERED_CAPABILITIES`. Travel times
 come from :func:`command.situation.travel_s`, so closed zones are entered by responders.
 Must not: check the situation (it trusts a :class:`~command.situation.Prepared`), solve
-the problems (:mod:`command.solve` does), or read files.
+the problems (:mod:`command.app.optimise` does), or read files.
 """
 
 from __future__ import annotations

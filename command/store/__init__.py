@@ -29,6 +29,7 @@ from command.store.incidents import (
 )
 from command.store.load import init_db, load_dataset, table_counts
 from command.store.plans import PlanRecord, decide_plan, get_plan, list_plans, save_plan
+from command.store import users  # noqa: F401  (its tables join the metadata)
 from command.store.units import (
     ALLOWED_TRANSITIONS,
     UnitRecord,

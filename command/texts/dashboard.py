@@ -12,7 +12,6 @@ TABLE: dict[str, tuple[str, str]] = {
     "dashboard.no_plan": ("所选事件没有待决方案", "The selected incident has no plan"),
     "dashboard.no_active": ("没有出动中的力量", "No unit is out"),
     "dashboard.more": ("另有 {n} 项", "{n} more"),
-    "dashboard.user": ("值班员", "Duty officer"),
     # --- KPIs --------------------------------------------------------------------------------
     "dashboard.kpi.available": ("可用力量", "Units available"),
     "dashboard.kpi.open": ("当前事件", "Open incidents"),

@@ -17,10 +17,12 @@ import flask
 from dash import (Input, Output, State, callback, clientside_callback, ctx as dash_ctx,
                   dcc, html, no_update)
 
+from command.access import allowed
 from command.app.drills import drill_sources, run_drill
 from command.i18n import t
 from command.model import CAPABILITIES
 from dashboard import context
+from dashboard.auth import current_user, guard
 from dashboard.jobs import Job, jobs_of
 from dashboard.views import drills as views
 from dashboard.views._common import SCALE_JS, error_text
@@ -124,7 +126,8 @@ def layout(lang: str = "zh", **_query):
             ]),
             html.Section(className="card", children=[
                 html.Button(t("pages.drill.run", lang), id="drill-run", className="btn drill",
-                            n_clicks=0),
+                            n_clicks=0)
+                if allowed(current_user().role, "drill.run") else html.Span(),
                 html.Div(className="progress", children=[html.Div(id="drill-bar",
                                                                   style={"width": "0%"})]),
                 html.Div(t("pages.drill.idle", lang), id="drill-status", className="summary"),
@@ -202,6 +205,7 @@ def compare_table(comparison: dict, lang: str):
           State("drill-cap", "value"), State("drill-count", "value"), State("drill-road", "value"),
           State("drill-lat", "value"), State("drill-lon", "value"), State("drill-lang", "data"),
           prevent_initial_call=True)
+@guard("page.drills")
 def _on_edit(_new, _add, variants, vname, kind, base, depot, cap, count, road, lat, lon, lang):
     if dash_ctx.triggered_id == "drill-new":
         return views.add_variant(variants, vname, lang), ""
@@ -218,6 +222,7 @@ def _on_edit(_new, _add, variants, vname, kind, base, depot, cap, count, road, l
 
 @callback(Output("drill-variant-list", "children"), Input("drill-variants", "data"),
           State("drill-lang", "data"), prevent_initial_call=True)
+@guard("page.drills")
 def _on_variants(variants, lang):
     return variant_items(variants, context.current().dataset, lang)
 
@@ -229,6 +234,7 @@ def _on_variants(variants, lang):
           State("drill-source", "value"), State("drill-days", "value"), State("drill-reps", "value"),
           State("drill-seed", "value"), State("drill-variants", "data"), State("drill-lang", "data"),
           prevent_initial_call=True)
+@guard("drill.run")
 def _on_run(_n, source, days, reps, seed, variants, lang):
     try:
         spec = views.run_spec(source, days, reps, seed, variants, lang)
@@ -247,6 +253,7 @@ def _on_run(_n, source, days, reps, seed, variants, lang):
           Output("drill-result", "data"),
           Input("drill-tick", "n_intervals"), State("drill-job", "data"), State("drill-lang", "data"),
           prevent_initial_call=True)
+@guard("page.drills")
 def _on_progress(_n, key, lang):
     job = jobs_of(flask.current_app.config, JOBS_KEY).get(key) if key else None
     width, text, cls, finished = progress_view(job, lang)
@@ -267,6 +274,7 @@ clientside_callback(SCALE_JS, Output("drill-scale", "data"),
           Output("drill-map", "figure"), Output("drill-html", "disabled"),
           Output("drill-csv", "disabled"),
           Input("drill-result", "data"), Input("drill-scale", "data"), State("drill-lang", "data"))
+@guard("page.drills")
 def _on_result(ref, scale, lang):
     ctx = context.current()
     job = jobs_of(flask.current_app.config, JOBS_KEY).get(ref["key"]) if ref else None
@@ -283,6 +291,7 @@ def _on_result(ref, scale, lang):
 
 @callback(Output("drill-download", "data"), Input("drill-html", "n_clicks"),
           Input("drill-csv", "n_clicks"), State("drill-result", "data"), prevent_initial_call=True)
+@guard("page.drills")
 def _on_export(_h, _c, ref):
     job = jobs_of(flask.current_app.config, JOBS_KEY).get(ref["key"]) if ref else None
     if job is None or job.state != "done":

@@ -18,6 +18,7 @@ from command.app.screen import change_id
 from command.app.situations import materials_from_store
 from command.i18n import t
 from dashboard import context
+from dashboard.auth import guard
 from dashboard.jobs import Jobs, materials_jobs, materials_key
 from dashboard.views import materials as views
 from dashboard.views._common import SCALE_JS, error_text
@@ -188,6 +189,7 @@ def stock_table(rows: list[dict], lang: str):
 @callback(Output("mat-plan", "data"), Output("mat-status", "children"),
           Output("mat-status", "className"),
           Input("mat-tick", "n_intervals"), State("mat-plan", "data"), State("mat-lang", "data"))
+@guard("page.materials")
 def _on_tick(_n, have, lang):
     ctx = context.current()
     plan, status, cls = poll(ctx, materials_jobs(flask.current_app.config),
@@ -201,6 +203,7 @@ clientside_callback(SCALE_JS, Output("mat-scale", "data"),
 
 @callback(Output("mat-map", "figure"), Input("mat-plan", "data"), Input("mat-size", "value"),
           Input("mat-scale", "data"), State("mat-lang", "data"), prevent_initial_call=True)
+@guard("page.materials")
 def _on_map(plan, size_by, scale, lang):
     return map_patch(context.current(), plan, size_by or "weight", lang, float(scale or 1.0))
 
@@ -208,6 +211,7 @@ def _on_map(plan, size_by, scale, lang):
 @callback(Output("mat-kpis", "children"), Output("mat-plan-table", "children"),
           Output("mat-shortages", "children"),
           Input("mat-plan", "data"), State("mat-lang", "data"), prevent_initial_call=True)
+@guard("page.materials")
 def _on_plan(plan, lang):
     ds = context.current().dataset
     if not plan:
@@ -218,6 +222,7 @@ def _on_plan(plan, lang):
 
 
 @callback(Output("mat-depot", "value"), Input("mat-map", "clickData"), prevent_initial_call=True)
+@guard("page.materials")
 def _on_click(click_data):
     ids = {d.depot_id for d in context.current().dataset.depots}
     return depot_from_click(click_data, ids) or no_update
@@ -225,6 +230,7 @@ def _on_click(click_data):
 
 @callback(Output("mat-stock-table", "children"), Input("mat-depot", "value"),
           Input("mat-plan", "data"), State("mat-lang", "data"), prevent_initial_call=True)
+@guard("page.materials")
 def _on_stock(depot, plan, lang):
     ds = context.current().dataset
     return stock_table(views.stock_rows(ds, plan, None if depot in (None, "*") else depot, lang),

@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import math
 from datetime import datetime
-from urllib.parse import parse_qs
 
 import dash
 from dash import (ALL, Input, Output, Patch, State, callback, clientside_callback, dcc, html,
                   no_update)
 
+from command.access import permissions_of
 from command.app import incidents as use
 from command.app.scenarios import clear_scenario, load_scenario, scenario_ids
 from command.app.screen import (change_id, live_snapshot, route_coords, scenario_overlay,
@@ -28,6 +28,7 @@ from command.errors import CommandError, OffNetworkError
 from command.i18n import t
 from command.model import INCIDENT_TYPES
 from dashboard import context
+from dashboard.auth import current_user, guard
 from dashboard.figures import STATUS_COLORS, live_map_figure, scaled_sizes
 from dashboard.jobs import materials_jobs, materials_key
 from dashboard.views import screen as views
@@ -37,7 +38,12 @@ from dashboard.views.screen import SLOTS, picked_from_click
 dash.register_page(__name__, path="/", name="screen", name_key="nav.screen", order=0)
 
 LAYER_KEYS = views.LAYER_KEYS
-DEFAULT_USER = "duty-officer"
+#: The kind of each action button (its pattern id's ``type``), and the permission of its
+#: callback: a role without it gets no such button, and a forged click gets 403.
+ACT_PERMISSIONS = {"act-decide": "plan.decide", "act-unit": "unit.advance",
+                   "act-close": "incident.close"}
+_OP_KIND = {"approve": "act-decide", "modify": "act-decide", "reject": "act-decide",
+            "advance": "act-unit", "advance_all": "act-unit", "close": "act-close"}
 #: How many rows each wall panel shows before "n more" (no scrolling on a wall).
 MAX_INCIDENTS, MAX_ACTIVE = 9, 9
 
@@ -49,17 +55,11 @@ def base_figure(ctx: context.ScreenContext, lang: str):
                            lang=lang)
 
 
-def user_from_search(search: str | None) -> str:
-    """The user of ``?user=NAME`` (trimmed, at most 40 characters), else 'duty-officer'."""
-    value = (parse_qs((search or "").lstrip("?")).get("user") or [""])[0].strip()[:40]
-    return value or DEFAULT_USER
-
-
-def layout(lang: str = "zh", user: str = "", **_query):
+def layout(lang: str = "zh", **_query):
     lang = "en" if lang == "en" else "zh"
     ctx = context.current()
-    types = [{"label": t(f"incident.{k}", lang), "value": k} for k in INCIDENT_TYPES]
-    first = screen_update(ctx, lang, None)
+    perms = permissions_of(current_user().role)
+    first = screen_update(ctx, lang, None, perms=perms)
     kpis, incidents, board, active, plan, ticker, change_id, selected, elapsed, patch = first
     fig = base_figure(ctx, lang)
     _apply(fig, patch)
@@ -91,50 +91,58 @@ def layout(lang: str = "zh", user: str = "", **_query):
             html.Section(className="card grow", children=[
                 html.H2(t("dashboard.active_units", lang)),
                 html.Div(active, id="screen-active")]),
-            html.Section(className="card form", children=[
-                html.H2(t("screen.new_incident", lang)),
-                html.Div(className="form-row", children=[
-                    html.Label([t("screen.lat", lang),
-                                dcc.Input(id="inc-lat", type="number", className="num",
-                                          step="any", debounce=True)]),
-                    html.Label([t("screen.lon", lang),
-                                dcc.Input(id="inc-lon", type="number", className="num",
-                                          step="any", debounce=True)]),
-                    html.Label([t("dashboard.user", lang),
-                                dcc.Input(id="screen-user", type="text", className="num",
-                                          value=user.strip()[:40] or DEFAULT_USER)]),
-                ]),
-                html.Div(className="form-row", children=[
-                    html.Label([t("screen.type", lang),
-                                dcc.Dropdown(id="inc-type", options=types, value="fire",
-                                             clearable=False, searchable=False)]),
-                    html.Label([t("screen.priority", lang),
-                                dcc.Dropdown(id="inc-priority", value=2, clearable=False,
-                                             searchable=False,
-                                             options=[{"label": t("dashboard.priority", lang, p=p),
-                                                       "value": p} for p in (1, 2, 3, 4)])]),
-                    html.Button(t("screen.create", lang), id="inc-create", className="btn",
-                                n_clicks=0, title=t("screen.click_hint", lang)),
-                ]),
-                html.Div(className="form-row scenario-row", children=[
-                    dcc.Dropdown(id="scenario-pick", options=scenario_options(ctx),
-                                 placeholder=t("dashboard.scenario", lang), clearable=False,
-                                 searchable=False),
-                    html.Button(t("dashboard.scenario.load", lang), id="scenario-load",
-                                className="act", n_clicks=0),
-                    html.Button(t("dashboard.scenario.clear", lang), id="scenario-clear",
-                                className="act ghost", n_clicks=0),
-                ]),
-            ]),
+            *_form(ctx, lang, perms),
         ]),
         html.Div(ticker, id="screen-ticker", className="ticker"),
     ])
 
 
+def _form(ctx: context.ScreenContext, lang: str, perms: frozenset) -> list:
+    """The new-incident form and the scenario row, for the roles that may use them (the
+    video wall and the planners see neither)."""
+    rows = []
+    if "incident.create" in perms:
+        types = [{"label": t(f"incident.{k}", lang), "value": k} for k in INCIDENT_TYPES]
+        rows += [
+            html.H2(t("screen.new_incident", lang)),
+            html.Div(className="form-row", children=[
+                html.Label([t("screen.lat", lang),
+                            dcc.Input(id="inc-lat", type="number", className="num",
+                                      step="any", debounce=True)]),
+                html.Label([t("screen.lon", lang),
+                            dcc.Input(id="inc-lon", type="number", className="num",
+                                      step="any", debounce=True)]),
+            ]),
+            html.Div(className="form-row", children=[
+                html.Label([t("screen.type", lang),
+                            dcc.Dropdown(id="inc-type", options=types, value="fire",
+                                         clearable=False, searchable=False)]),
+                html.Label([t("screen.priority", lang),
+                            dcc.Dropdown(id="inc-priority", value=2, clearable=False,
+                                         searchable=False,
+                                         options=[{"label": t("dashboard.priority", lang, p=p),
+                                                   "value": p} for p in (1, 2, 3, 4)])]),
+                html.Button(t("screen.create", lang), id="inc-create", className="btn",
+                            n_clicks=0, title=t("screen.click_hint", lang)),
+            ]),
+        ]
+    if "scenario.load" in perms:
+        rows.append(html.Div(className="form-row scenario-row", children=[
+            dcc.Dropdown(id="scenario-pick", options=scenario_options(ctx),
+                         placeholder=t("dashboard.scenario", lang), clearable=False,
+                         searchable=False),
+            html.Button(t("dashboard.scenario.load", lang), id="scenario-load",
+                        className="act", n_clicks=0),
+            html.Button(t("dashboard.scenario.clear", lang), id="scenario-clear",
+                        className="act ghost", n_clicks=0),
+        ]))
+    return [html.Section(className="card form", children=rows)] if rows else []
+
+
 # --- plain functions the callbacks adapt --------------------------------------------
 
 def recommendation_view(ctx: context.ScreenContext, lat, lon, incident_type: str,
-                        priority: int, lang: str, user: str = DEFAULT_USER) -> dict:
+                        priority: int, lang: str, user: str) -> dict:
     """Create the incident, recommend units and return what the screen shows (JSON-able)."""
     try:
         lat_f, lon_f = _number(lat, "screen.lat", lang), _number(lon, "screen.lon", lang)
@@ -142,7 +150,7 @@ def recommendation_view(ctx: context.ScreenContext, lat, lon, incident_type: str
             raise ValueError(t("error.unknown_type", lang, value=incident_type))
         incident_id, plan_id, result = use.create_and_recommend(
             ctx.engine, ctx.network, ctx.dataset, incident_type=incident_type, lat=lat_f,
-            lon=lon_f, priority=int(priority or 2), actor=user or DEFAULT_USER,
+            lon=lon_f, priority=int(priority or 2), actor=user,
             limit=ctx.settings.recommend_limit,
             max_snap_distance_m=ctx.settings.max_snap_distance_m)
     except OffNetworkError as exc:
@@ -215,12 +223,17 @@ def render_kpis(kpis: list[dict], lang: str):
                   html.Span(k["detail"], className="d")])]) for k in kpis]
 
 
-def _act(op: str, target, text: str, cls: str = "act"):
-    return html.Button(text, id={"type": "act", "op": op, "target": str(target)},
+def _act(op: str, target, text: str, cls: str = "act", *, perms: frozenset):
+    """The button of ``op`` on ``target``, or an empty span for a role without its
+    permission."""
+    kind = _OP_KIND[op]
+    if ACT_PERMISSIONS[kind] not in perms:
+        return html.Span()
+    return html.Button(text, id={"type": kind, "op": op, "target": str(target)},
                        n_clicks=0, className=cls)
 
 
-def render_incidents(rows: list[dict], selected: str | None, lang: str):
+def render_incidents(rows: list[dict], selected: str | None, lang: str, perms: frozenset):
     if not rows:
         return html.Div(t("dashboard.no_open", lang), className="empty")
     items = []
@@ -228,15 +241,15 @@ def render_incidents(rows: list[dict], selected: str | None, lang: str):
         items.append(html.Div(className="inc" + (" sel" if r["incident_id"] == selected else ""),
                               children=[
             html.Span(t("dashboard.priority", lang, p=r["priority"]), className=f"pri p{r['priority']}"),
-            html.Button(r["type"], id={"type": "act", "op": "select", "target": r["incident_id"]},
+            html.Button(r["type"], id={"type": "select", "target": r["incident_id"]},
                         n_clicks=0, className="inc-type"),
             html.Span(r["incident_id"], className="inc-id"),
             html.Span(r["elapsed"], id={"type": "elapsed", "index": r["incident_id"]},
                       className="elapsed"),
             html.Span(r["plan"], className="inc-plan"),
-            _act("advance_all", r["incident_id"], t("dashboard.advance_all", lang))
+            _act("advance_all", r["incident_id"], t("dashboard.advance_all", lang), perms=perms)
             if r["can_advance"] else html.Span(),
-            _act("close", r["incident_id"], t("dashboard.close", lang), "act ghost"),
+            _act("close", r["incident_id"], t("dashboard.close", lang), "act ghost", perms=perms),
         ]))
     return items + _more(len(rows) - MAX_INCIDENTS, lang)
 
@@ -251,7 +264,7 @@ def render_board(rows: list[dict], lang: str):
     return html.Table(className="board", children=[html.Thead(head), html.Tbody(body)])
 
 
-def render_active(rows: list[dict], lang: str):
+def render_active(rows: list[dict], lang: str, perms: frozenset):
     if not rows:
         return html.Div(t("dashboard.no_active", lang), className="empty")
     return [html.Div(className="unit", children=[
@@ -259,23 +272,24 @@ def render_active(rows: list[dict], lang: str):
         html.Span(r["status_text"], className="status",
                   style={"color": STATUS_COLORS[r["status"]]}),
         html.Span(r["since"], className="since"),
-        _act("advance", r["unit_id"], t("dashboard.advance", lang)),
+        _act("advance", r["unit_id"], t("dashboard.advance", lang), perms=perms),
     ]) for r in rows[:MAX_ACTIVE]] + _more(len(rows) - MAX_ACTIVE, lang)
 
 
-def render_plan(view: dict | None, lang: str):
+def render_plan(view: dict | None, lang: str, perms: frozenset):
     if view is None:
         return html.Div(t("dashboard.no_open", lang), className="empty")
     parts = [html.Div(view["head"], className="plan-head")]
     if view["plan_id"] is None:
         return parts + [html.Div(t("dashboard.no_plan", lang), className="empty")]
+    deciding = view["proposed"] and "plan.decide" in perms
     head = [t("col.unit", lang), t("col.capability", lang), t("col.eta", lang),
-            t("col.reason", lang)] + ([t("dashboard.swap", lang)] if view["proposed"] else [])
+            t("col.reason", lang)] + ([t("dashboard.swap", lang)] if deciding else [])
     body = []
     for r in view["rows"]:
         cells = [html.Td(r["name"], className="name"), html.Td(r["capability"]),
                  html.Td(r["eta"], className="eta"), html.Td(r["reason"], className="reason")]
-        if view["proposed"]:
+        if deciding:
             cells.append(html.Td(dcc.Dropdown(
                 id={"type": "swap", "unit": r["unit_id"]}, options=r["swaps"], value=None,
                 placeholder=t("dashboard.swap_none", lang), clearable=True, searchable=False,
@@ -285,11 +299,11 @@ def render_plan(view: dict | None, lang: str):
         html.Thead(html.Tr([html.Th(h) for h in head])), html.Tbody(body)]))
     if view["missing"]:
         parts.append(html.Div(view["missing"], className="missing"))
-    if view["proposed"]:
+    if deciding:
         parts.append(html.Div(className="decide", children=[
-            _act("approve", view["plan_id"], t("dashboard.approve", lang), "act go"),
-            _act("modify", view["plan_id"], t("dashboard.modify", lang), "act"),
-            _act("reject", view["plan_id"], t("dashboard.reject", lang), "act stop"),
+            _act("approve", view["plan_id"], t("dashboard.approve", lang), "act go", perms=perms),
+            _act("modify", view["plan_id"], t("dashboard.modify", lang), "act", perms=perms),
+            _act("reject", view["plan_id"], t("dashboard.reject", lang), "act stop", perms=perms),
         ]))
     return parts
 
@@ -309,14 +323,17 @@ def _apply(target, data: dict[int, dict]) -> None:
 
 
 def screen_update(ctx: context.ScreenContext, lang: str, selected: str | None, *,
-                  now: datetime | None = None, materials_short: int | None = None):
+                  perms: frozenset, now: datetime | None = None,
+                  materials_short: int | None = None):
     """What the update callback returns, in its output order: KPIs, incident list, unit
     board, active units, plan panel, ticker, change id, selected incident, creation times
-    (ms, for the ticking elapsed times) and the map's live traces by index."""
+    (ms, for the ticking elapsed times) and the map's live traces by index. Buttons appear
+    only for the permissions in ``perms`` (the viewer's role)."""
     v = update_view(ctx, lang, selected, now=now, materials_short=materials_short)
-    return (render_kpis(v["kpis"], lang), render_incidents(v["incidents"], v["selected"], lang),
-            render_board(v["board"], lang), render_active(v["active"], lang),
-            render_plan(v["plan"], lang), render_ticker(v["ticker"]), v["change_id"],
+    return (render_kpis(v["kpis"], lang),
+            render_incidents(v["incidents"], v["selected"], lang, perms),
+            render_board(v["board"], lang), render_active(v["active"], lang, perms),
+            render_plan(v["plan"], lang, perms), render_ticker(v["ticker"]), v["change_id"],
             v["selected"], {r["incident_id"]: r["created_ms"] for r in v["incidents"]},
             views.patch_data(v["traces"]))
 
@@ -328,8 +345,8 @@ def scenario_options(ctx: context.ScreenContext) -> list[dict]:
 
 def scenario_action(ctx: context.ScreenContext, op: str, name: str | None, user: str,
                     lang: str) -> str:
-    """Load scenario ``name`` (op 'load') or clear the active one (op 'clear')."""
-    user = (user or "").strip()[:40] or DEFAULT_USER
+    """Load scenario ``name`` (op 'load') or clear the active one (op 'clear'), as
+    ``user`` (the authenticated user's name)."""
     try:
         if op == "clear":
             clear_scenario(ctx.engine, user)
@@ -345,8 +362,8 @@ def scenario_action(ctx: context.ScreenContext, op: str, name: str | None, user:
 
 def act(ctx: context.ScreenContext, op: str, target: str, user: str, swaps: dict,
         lang: str) -> str:
-    """Carry out one button of the screen as ``user``; returns the message to show."""
-    user = (user or "").strip()[:40] or DEFAULT_USER
+    """Carry out one button of the screen as ``user`` (the authenticated user's name);
+    returns the message to show."""
     labels = {"approve": "dashboard.approve", "modify": "dashboard.modify",
               "reject": "dashboard.reject", "advance": "dashboard.advance",
               "advance_all": "dashboard.advance_all", "close": "dashboard.close"}
@@ -383,8 +400,23 @@ def materials_short(change: int) -> int | None:
 
 # --- callbacks -------------------------------------------------------------------------
 
+def _outcome(msg: str, lang: str) -> tuple[str, str]:
+    failed = msg.startswith(t("dashboard.failed", lang, detail=""))
+    return msg, "summary error" if failed else "summary"
+
+
+def _clicked() -> dict | None:
+    """The pattern id of the button that fired, when it really was clicked (a button
+    that merely appeared has n_clicks 0)."""
+    trig = dash.ctx.triggered_id
+    if not trig or not (dash.ctx.triggered and dash.ctx.triggered[0]["value"]):
+        return None
+    return trig
+
+
 @callback(Output("inc-lat", "value"), Output("inc-lon", "value"),
           Input("screen-map", "clickData"), prevent_initial_call=True)
+@guard("incident.create")
 def _on_click(click_data):
     picked = picked_from_click(click_data)
     return (picked[0], picked[1]) if picked else (no_update, no_update)
@@ -392,6 +424,7 @@ def _on_click(click_data):
 
 @callback(Output("screen-map", "figure", allow_duplicate=True),
           Input("inc-lat", "value"), Input("inc-lon", "value"), prevent_initial_call=True)
+@guard("incident.create")
 def _on_pick(lat, lon):
     patch = Patch()
     if lat is None or lon is None:
@@ -405,15 +438,18 @@ def _on_pick(lat, lon):
           Input("inc-create", "n_clicks"),
           State("inc-lat", "value"), State("inc-lon", "value"), State("inc-type", "value"),
           State("inc-priority", "value"), State("screen-lang", "data"),
-          State("screen-user", "value"), prevent_initial_call=True)
-def _on_create(_n, lat, lon, incident_type, priority, lang, user):
-    view = recommendation_view(context.current(), lat, lon, incident_type, priority, lang, user)
+          prevent_initial_call=True)
+@guard("incident.create")
+def _on_create(_n, lat, lon, incident_type, priority, lang):
+    view = recommendation_view(context.current(), lat, lon, incident_type, priority, lang,
+                               current_user().name)
     return view, view.get("incident_id", no_update)
 
 
 @callback(Output("rec-summary", "children", allow_duplicate=True),
           Output("rec-summary", "className", allow_duplicate=True),
           Input("screen-result", "data"), prevent_initial_call=True)
+@guard("incident.create")
 def _on_result(result):
     if not result:
         return no_update, no_update
@@ -422,38 +458,70 @@ def _on_result(result):
     return result["summary"], "summary"
 
 
+@callback(Output("screen-selected", "data", allow_duplicate=True),
+          Input({"type": "select", "target": ALL}, "n_clicks"), prevent_initial_call=True)
+@guard("page.screen")
+def _on_select(_clicks):
+    trig = _clicked()
+    return trig["target"] if trig else no_update
+
+
 @callback(Output("rec-summary", "children", allow_duplicate=True),
           Output("rec-summary", "className", allow_duplicate=True),
-          Output("screen-selected", "data", allow_duplicate=True),
-          Input({"type": "act", "op": ALL, "target": ALL}, "n_clicks"),
+          Input({"type": "act-decide", "op": ALL, "target": ALL}, "n_clicks"),
           State({"type": "swap", "unit": ALL}, "value"), State({"type": "swap", "unit": ALL}, "id"),
-          State("screen-user", "value"), State("screen-lang", "data"), prevent_initial_call=True)
-def _on_act(_clicks, swap_values, swap_ids, user, lang):
-    trig = dash.ctx.triggered_id
-    if not trig or not (dash.ctx.triggered and dash.ctx.triggered[0]["value"]):
-        return no_update, no_update, no_update
-    if trig["op"] == "select":
-        return no_update, no_update, trig["target"]
+          State("screen-lang", "data"), prevent_initial_call=True)
+@guard("plan.decide")
+def _on_decide(_clicks, swap_values, swap_ids, lang):
+    trig = _clicked()
+    if not trig:
+        return no_update, no_update
     swaps = {i["unit"]: v for i, v in zip(swap_ids, swap_values)}
-    msg = act(context.current(), trig["op"], trig["target"], user, swaps, lang)
-    return msg, "summary error" if msg.startswith(t("dashboard.failed", lang, detail="")) \
-        else "summary", no_update
+    return _outcome(act(context.current(), trig["op"], trig["target"], current_user().name,
+                        swaps, lang), lang)
+
+
+@callback(Output("rec-summary", "children", allow_duplicate=True),
+          Output("rec-summary", "className", allow_duplicate=True),
+          Input({"type": "act-unit", "op": ALL, "target": ALL}, "n_clicks"),
+          State("screen-lang", "data"), prevent_initial_call=True)
+@guard("unit.advance")
+def _on_unit(_clicks, lang):
+    trig = _clicked()
+    if not trig:
+        return no_update, no_update
+    return _outcome(act(context.current(), trig["op"], trig["target"], current_user().name,
+                        {}, lang), lang)
+
+
+@callback(Output("rec-summary", "children", allow_duplicate=True),
+          Output("rec-summary", "className", allow_duplicate=True),
+          Input({"type": "act-close", "op": ALL, "target": ALL}, "n_clicks"),
+          State("screen-lang", "data"), prevent_initial_call=True)
+@guard("incident.close")
+def _on_close(_clicks, lang):
+    trig = _clicked()
+    if not trig:
+        return no_update, no_update
+    return _outcome(act(context.current(), "close", trig["target"], current_user().name, {},
+                        lang), lang)
 
 
 @callback(Output("rec-summary", "children", allow_duplicate=True),
           Output("rec-summary", "className", allow_duplicate=True),
           Input("scenario-load", "n_clicks"), Input("scenario-clear", "n_clicks"),
-          State("scenario-pick", "value"), State("screen-user", "value"),
-          State("screen-lang", "data"), prevent_initial_call=True)
-def _on_scenario(_load, _clear, name, user, lang):
+          State("scenario-pick", "value"), State("screen-lang", "data"),
+          prevent_initial_call=True)
+@guard("scenario.load")
+def _on_scenario(_load, _clear, name, lang):
     op = "clear" if dash.ctx.triggered_id == "scenario-clear" else "load"
-    msg = scenario_action(context.current(), op, name, user, lang)
-    return msg, "summary error" if msg.startswith(t("dashboard.failed", lang, detail="")) \
-        else "summary"
+    return _outcome(scenario_action(context.current(), op, name, current_user().name, lang),
+                    lang)
 
 
 @callback(Output("screen-change", "data"), Input("screen-poll", "n_intervals"),
           State("screen-change", "data"))
+@guard("page.screen")
 def _poll(_n, have):
     now = change_id(context.current().engine)
     return now if now != have else no_update
@@ -465,10 +533,12 @@ def _poll(_n, have):
           Output("screen-elapsed", "data"), Output("screen-map", "figure"),
           Input("screen-change", "data"), Input("screen-selected", "data"),
           State("screen-lang", "data"), prevent_initial_call=True)
+@guard("page.screen")
 def _render(change, selected, lang):
     ctx = context.current()
     kpis, incidents, board, active, plan, ticker, _c, _sel, elapsed, data = screen_update(
-        ctx, lang, selected, materials_short=materials_short(change))
+        ctx, lang, selected, perms=permissions_of(current_user().role),
+        materials_short=materials_short(change))
     patch = Patch()
     _apply(patch, data)
     return kpis, incidents, board, active, plan, ticker, elapsed, patch
@@ -493,6 +563,7 @@ clientside_callback(SCALE_JS, Output("screen-scale", "data"),
 
 @callback(Output("screen-map", "figure", allow_duplicate=True), Input("screen-scale", "data"),
           State("screen-lang", "data"), prevent_initial_call=True)
+@guard("page.screen")
 def _on_scale(scale, lang):
     return scale_patch(context.current(), lang, float(scale or 1.0))
 

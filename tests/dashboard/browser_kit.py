@@ -87,3 +87,28 @@ def fits(page) -> dict:
 def keep_screenshot(path: Path) -> None:
     if os.environ.get("SCREENSHOT_DIR"):
         shutil.copy(path, Path(os.environ["SCREENSHOT_DIR"]) / path.name)
+
+
+#: The password of every test user (see the ``people`` fixture in conftest.py).
+PASSWORD = "test-password-9f3"
+#: Test users by role: name -> (role, display name, scope).
+PEOPLE = {
+    "wangwei": ("duty_officer", "王伟", {}),
+    "zhang": ("commander", "张指挥", {}),
+    "planner1": ("planner", "李规划", {}),
+    "wall": ("wall", "大屏", {}),
+    "admin1": ("admin", "管理员", {}),
+}
+
+
+def log_in(page, url: str, name: str, password: str = PASSWORD, *, expect_ok: bool = True):
+    """Log in through the log-in page as a person would; lands on ``url``."""
+    base = url.split("?", 1)[0].rstrip("/")
+    page.goto(base + "/login")
+    page.fill("#name", name)
+    page.fill("#password", password)
+    page.click("#login-submit")
+    if expect_ok:
+        page.wait_for_url(lambda u: "/login" not in u, timeout=30_000)
+        if url.rstrip("/") != base:
+            page.goto(url)

@@ -132,10 +132,18 @@ def test_progress_and_the_report_in_the_page_language(ctx, page, ezhou_dataset):
     assert page.progress_view(None, "en")[1] == t("pages.drill.idle", "en")
 
 
-def test_the_page_says_it_is_a_drill_in_both_languages(ctx, page):
+def test_the_page_says_it_is_a_drill_in_both_languages(ctx, page, request_as):
     for lang in ("zh", "en"):
-        with page.app.server.test_request_context():
+        with request_as(page.app, "planner"):
             layout = page.layout(lang)
         banner = next(c for c in layout.children if getattr(c, "id", None) == "drill-banner")
         assert ("演练" if lang == "zh" else "DRILL") in banner.children
         assert banner.children == t("pages.drill.banner", lang)
+
+
+def test_only_roles_that_may_run_a_drill_get_the_run_button(ctx, page, request_as):
+    def has_run(role):
+        with request_as(page.app, role):
+            return "drill-run" in str(page.layout("zh"))
+    assert has_run("planner") and has_run("commander")
+    assert not has_run("admin")  # sees the page, may not run the simulator

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from browser_kit import chromium, fits, keep_screenshot, serving
+from browser_kit import chromium, fits, keep_screenshot, log_in, serving
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def server(ezhou_store):
+def server(ezhou_store, people):
     settings, _engine = ezhou_store
     with serving(settings) as url:
         yield url
@@ -28,8 +28,8 @@ def _pick(page, dropdown_id: str, text: str) -> None:
 
 
 def test_two_variants_run_and_compare(server, browser, tmp_path):
-    page = browser.new_page(viewport={"width": 1920, "height": 1080})
-    page.goto(server + "drills")
+    page = browser.new_context(viewport={"width": 1920, "height": 1080}).new_page()
+    log_in(page, server + "drills", "planner1")
     page.wait_for_selector("#drill-banner", timeout=30_000)
     assert "演练" in page.inner_text("#drill-banner")
     assert "演练推演" in page.inner_text("header")

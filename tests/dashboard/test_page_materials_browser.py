@@ -11,14 +11,14 @@ import pytest
 
 from command import store
 from command.model import Incident
-from browser_kit import chromium, fits, keep_screenshot, serving
+from browser_kit import chromium, fits, keep_screenshot, log_in, serving
 
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def server(ezhou_store):
+def server(ezhou_store, people):
     settings, engine = ezhou_store
     with serving(settings) as url:
         yield url, engine
@@ -32,8 +32,8 @@ def browser():
 
 def test_plan_of_an_incident_created_in_the_store(server, browser, tmp_path):
     url, engine = server
-    page = browser.new_page(viewport={"width": 1920, "height": 1080})
-    page.goto(url + "materials")
+    page = browser.new_context(viewport={"width": 1920, "height": 1080}).new_page()
+    log_in(page, url + "materials", "zhang")
     page.wait_for_selector("#mat-map .main-svg", timeout=30_000)
     page.wait_for_function(
         "document.querySelector('#mat-status').innerText.includes('当前没有事件')",
@@ -64,8 +64,8 @@ def test_plan_of_an_incident_created_in_the_store(server, browser, tmp_path):
 
 def test_english_on_demand(server, browser):
     url, _engine = server
-    page = browser.new_page(viewport={"width": 1920, "height": 1080})
-    page.goto(url + "materials?lang=en")
+    page = browser.new_context(viewport={"width": 1920, "height": 1080}).new_page()
+    log_in(page, url + "materials?lang=en", "zhang")
     page.wait_for_selector("#mat-map .main-svg", timeout=30_000)
     page.wait_for_function(
         "document.querySelector('#mat-status').innerText.includes('No open incident')",

@@ -11,6 +11,7 @@ from command import store
 from command.app import incidents, scenarios
 from command.app import screen as live
 from dashboard.views.screen import elapsed_text, picked_from_click
+from command.access import permissions_of
 from command.i18n import t
 from dashboard.context import lang_from_search
 from dashboard.figures import LIVE_SLOTS
@@ -65,15 +66,9 @@ def test_click_gives_rounded_coordinates():
     assert picked_from_click({"points": []}) is None
 
 
-def test_user_from_query(screen):
-    assert screen.user_from_search("?lang=en&user=王伟") == "王伟"
-    assert screen.user_from_search("?user=%20") == "duty-officer"
-    assert screen.user_from_search("") == "duty-officer"
-
-
 def test_create_incident_records_it_and_lists_units_by_eta(ctx, screen):
     view = screen.recommendation_view(ctx, 30.39, 114.89, "fire", 2, "zh", "王伟")
-    assert "error" not in view, view
+    assert "error" not in view, view  # (the acting user's name, from the session)
     etas = [r["eta_min"] for r in view["rows"]]
     assert etas and etas == sorted(etas)
     assert view["incident_id"] in view["summary"]
@@ -89,9 +84,9 @@ def test_create_incident_records_it_and_lists_units_by_eta(ctx, screen):
 
 
 def test_bad_form_input_is_a_clear_message_and_writes_nothing(ctx, screen):
-    view = screen.recommendation_view(ctx, "abc", 114.89, "fire", 2, "zh")
+    view = screen.recommendation_view(ctx, "abc", 114.89, "fire", 2, "zh", "t")
     assert view == {"error": "请输入有效的纬度"}
-    view = screen.recommendation_view(ctx, 31.5, 114.89, "fire", 2, "en")
+    view = screen.recommendation_view(ctx, 31.5, 114.89, "fire", 2, "en", "t")
     assert view["error"].startswith("That place is too far from any road")
     with store.session_scope(ctx.engine) as s:
         assert store.list_incidents(s) == []
@@ -155,7 +150,7 @@ def test_the_workflow_shows_on_the_screen(ctx, screen):
 
 
 def test_modify_swaps_a_capable_unit_and_reject_changes_none(ctx, screen):
-    rec = screen.recommendation_view(ctx, 30.39, 114.89, "fire", 2, "en")
+    rec = screen.recommendation_view(ctx, 30.39, 114.89, "fire", 2, "en", "li")
     v = screen.update_view(ctx, "en", rec["incident_id"])
     first = v["plan"]["rows"][0]
     new = first["swaps"][0]["value"]
@@ -173,7 +168,7 @@ def test_modify_swaps_a_capable_unit_and_reject_changes_none(ctx, screen):
         assert swapped["reason_en"].startswith(f"Swapped in for {first['unit_id']}")
         assert store.get_unit(s, new).status == "dispatched"
         assert store.get_unit(s, first["unit_id"]).status == "available"
-    rec2 = screen.recommendation_view(ctx, 30.40, 114.85, "medical", 3, "en")
+    rec2 = screen.recommendation_view(ctx, 30.40, 114.85, "medical", 3, "en", "li")
     assert screen.act(ctx, "reject", str(rec2["plan_id"]), "li", {}, "en").startswith("Recorded")
     with store.session_scope(ctx.engine) as s:
         assert store.get_plan(s, rec2["plan_id"]).status == "rejected"
@@ -197,7 +192,7 @@ def test_drill_incidents_never_show(ctx, screen):
 def test_share_within_standard_counts_late_and_missing_arrivals(ctx, screen):
     ids = []
     for lon in (114.89, 114.87):
-        rec = screen.recommendation_view(ctx, 30.39, lon, "fire", 2, "zh")
+        rec = screen.recommendation_view(ctx, 30.39, lon, "fire", 2, "zh", "t")
         screen.act(ctx, "approve", str(rec["plan_id"]), "t", {}, "zh")
         ids.append(rec["incident_id"])
     snap = live.live_snapshot(ctx.engine)
@@ -221,8 +216,9 @@ def test_elapsed_text():
 
 
 def test_render_in_the_chosen_language(ctx, screen):
-    rec = screen.recommendation_view(ctx, 30.39, 114.89, "fire", 2, "en")
-    out = screen.screen_update(ctx, "en", rec["incident_id"])
+    rec = screen.recommendation_view(ctx, 30.39, 114.89, "fire", 2, "en", "li")
+    out = screen.screen_update(ctx, "en", rec["incident_id"],
+                               perms=permissions_of("duty_officer"))
     kpis, incidents, board, active, plan, ticker, change_id, selected, elapsed, data = out
     assert selected == rec["incident_id"] and elapsed[selected] > 0
     text = str(plan)
@@ -230,6 +226,10 @@ def test_render_in_the_chosen_language(ctx, screen):
     assert "Units available" in str(kpis)
     assert change_id > 0
     assert set(data) == {screen.SLOTS[s] for s in LIVE_SLOTS if s != "picked"}
+    # a planner sees the same plan without the buttons to decide it
+    planner = screen.screen_update(ctx, "en", rec["incident_id"], perms=permissions_of("planner"))
+    assert "ETA" in str(planner[4]) and "Approve" not in str(planner[4])
+    assert "act-decide" not in str(planner[4]) and "act-unit" not in str(planner[1])
 
 
 def test_shell_texts_and_language_from_query():
@@ -243,11 +243,17 @@ def test_navigation_lists_every_registered_page(ctx, screen):
 
     from dashboard.app import shell_texts
 
-    *_, links = shell_texts("en", "/")
+    *_, links = shell_texts("en", "/", role="admin")
     texts = [link.children for link in links]
     assert texts[0] == "Command screen"
     for page in dash.page_registry.values():
         assert t(page["name_key"], "en") in texts
+    # each role sees only its pages: the wall the screen, a planner no user admin
+    *_, wall = shell_texts("en", "/", role="wall")
+    assert [link.children for link in wall] == ["Command screen"]
+    *_, planner = shell_texts("en", "/", role="planner")
+    assert "Drills" in [x.children for x in planner] and "Users" not in [x.children
+                                                                          for x in planner]
 
 
 def test_a_scenario_brings_zones_closures_and_incidents(ctx, screen):

@@ -13,13 +13,14 @@ from pathlib import Path
 
 import pytest
 
-from browser_kit import chromium, fits, keep_screenshot, serving, server_env
+from browser_kit import (PEOPLE, chromium, fits, keep_screenshot, log_in, serving,
+                         server_env)
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def server(ezhou_store):
+def server(ezhou_store, people):
     settings, _engine = ezhou_store
     with serving(settings) as url:
         yield url, settings
@@ -31,9 +32,10 @@ def browser():
         yield b
 
 
-def _open(browser, url, width=1920, height=1080):
-    page = browser.new_page(viewport={"width": width, "height": height})
-    page.goto(url)
+def _open(browser, url, width=1920, height=1080, user="wangwei"):
+    """A new browser context (its own cookies) logged in as ``user`` on ``url``."""
+    page = browser.new_context(viewport={"width": width, "height": height}).new_page()
+    log_in(page, url, user)
     page.wait_for_selector("#screen-map .main-svg", timeout=30_000)
     page.wait_for_selector("#screen-kpis .kpi", timeout=30_000)
     return page
@@ -67,12 +69,10 @@ def _create(page, lat="30.39", lon="114.89"):
 
 def test_duty_officer_journey_and_a_second_browser(server, browser, tmp_path):
     url, _settings = server
-    page = _open(browser, url + "?user=王伟")
+    page = _open(browser, url)
     assert "应急指挥" in page.inner_text("header")
-    assert page.input_value("#screen-user") == "王伟"
-    other = browser.new_context(viewport={"width": 1920, "height": 1080}).new_page()
-    other.goto(url)
-    other.wait_for_selector("#screen-kpis .kpi", timeout=30_000)
+    assert "王伟" in page.inner_text("#who")  # who is logged in, by name and role
+    other = _open(browser, url, user="wall")  # the video wall watches
     # a click on the map picks a place: the form's coordinates fill in
     box = page.locator("#screen-map .nsewdrag").first.bounding_box()
     page.mouse.click(box["x"] + box["width"] * 0.5, box["y"] + box["height"] * 0.5)
@@ -96,7 +96,7 @@ def test_duty_officer_journey_and_a_second_browser(server, browser, tmp_path):
     page.locator("#screen-active .unit .act").first.click()
     _wait_text(page, "#screen-active", "途中", 5_000)
     assert _wait_text(other, "#screen-active", "途中", 2_000) <= 2.0
-    assert "王伟" in page.inner_text("#screen-ticker")
+    assert "wangwei" in page.inner_text("#screen-ticker")
     page.wait_for_timeout(300)
     _shot(page, "screen-1920.png", tmp_path)
     dims = fits(page)
@@ -105,6 +105,50 @@ def test_duty_officer_journey_and_a_second_browser(server, browser, tmp_path):
     first = page.inner_text("#screen-incidents .elapsed")
     page.wait_for_timeout(1500)
     assert page.inner_text("#screen-incidents .elapsed") != first
+
+
+def test_the_audit_names_the_officer_and_a_planner_cannot_approve(server, browser):
+    """A duty officer logs in, creates an incident, approves its plan: the audit entry
+    names that user. A planner sees the plan without the buttons, and a forged approval
+    from the planner's browser is refused with 403 and audited."""
+    from command import store
+
+    url, settings = server
+    officer = _open(browser, url)
+    incident_id = _create(officer)
+    planner = _open(browser, url, user="planner1")
+    _wait_text(planner, "#screen-plan", incident_id, 5_000)
+    assert planner.locator("#screen-plan .act").count() == 0  # no approve, modify, reject
+    assert planner.locator("#inc-create").count() == 0
+    # the planner's browser posts the approval the button would have sent
+    plan_id = officer.locator("#screen-plan .act.go").get_attribute("id")
+    target = json.loads(plan_id)["target"]
+    csrf = next(c["value"] for c in planner.context.cookies() if c["name"] == "_csrf_token")
+    forged = planner.evaluate(
+        """async ([target, csrf]) => {
+            const deps = await (await fetch('/_dash-dependencies')).json();
+            const cb = deps.find(d => d.inputs.some(i => i.id.includes('act-decide')));
+            const r = await fetch('/_dash-update-component', {method: 'POST',
+              headers: {'Content-Type': 'application/json', 'X-CSRFToken': csrf},
+              body: JSON.stringify({output: cb.output, outputs: [], changedPropIds: [],
+                inputs: [[{id: {type: 'act-decide', op: 'approve', target: target},
+                           property: 'n_clicks', value: 1}]],
+                state: [[], [], {id: 'screen-lang', property: 'data', value: 'zh'}]})});
+            return [r.status, await r.text()];
+        }""", [target, csrf])
+    assert forged[0] == 403, forged
+    with store.session_scope(store.engine_for(settings), read_only=True) as s:
+        last = store.list_audit(s, limit=1)[0]
+        plan = store.get_plan(s, int(target))
+    assert (last.actor, last.action, last.payload["permission"]) == \
+        ("planner1", "access.denied", "plan.decide")
+    assert plan.status == "proposed"
+    # the officer approves: the audit entry names the authenticated officer
+    officer.click("#screen-plan .act.go")
+    _wait_text(officer, "#screen-plan", "已批准", 5_000)
+    with store.session_scope(store.engine_for(settings), read_only=True) as s:
+        approved = [e for e in store.list_audit(s, limit=10) if e.action == "plan.approved"]
+    assert approved and approved[0].actor == "wangwei"
 
 
 def test_a_change_from_the_command_line_shows_within_2_s(server, browser):
@@ -174,7 +218,7 @@ def _pattern(text: str) -> str:
 
 
 def _data_words(dataset) -> set[str]:
-    words = set()
+    words = {display for _role, display, _scope in PEOPLE.values()}  # people's names
     for group in (dataset.teams, dataset.agencies, dataset.bases, dataset.depots,
                   dataset.hospitals, dataset.shelters, dataset.items):
         for x in group:
@@ -255,8 +299,8 @@ def test_other_pages_speak_only_from_the_translation_table(server, browser, lang
     subprocess.run([sys.executable, "-m", "command", "recommend", "--lat", "30.39",
                     "--lon", "114.89", "--type", "hazmat_leak", "--record"],
                    env=server_env(settings), capture_output=True, timeout=120, check=True)
-    page = browser.new_page(viewport={"width": 1920, "height": 1080})
-    page.goto(url + path + ("?lang=en" if lang == "en" else ""))
+    page = browser.new_context(viewport={"width": 1920, "height": 1080}).new_page()
+    log_in(page, url + path.lstrip("/") + ("?lang=en" if lang == "en" else ""), "zhang")
     page.wait_for_selector(".main-svg", timeout=30_000)
     page.wait_for_timeout(6000)  # the materials plan is solved in the background
     texts = page.evaluate(_TEXTS_JS)

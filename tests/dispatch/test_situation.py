@@ -24,7 +24,7 @@ from command.situation import (
     situation_from_dict,
     zone_weights,
 )
-from command.solve import assignment_plan, deliveries_plan, materials_plan, moveup_plan
+from command.app.optimise import assignment_plan, deliveries_plan, materials_plan, moveup_plan
 
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLE = REPO / "data" / "resources" / "ezhou" / "situations" / "surge-echeng.yaml"
@@ -320,7 +320,7 @@ def test_incident_inside_a_closed_area_is_reached_and_others_avoid_it(
 
 
 def test_complete_plan_fills_allocations_routes_and_moves(example):
-    from command.solve import complete_plan
+    from command.app.optimise import complete_plan
 
     plan, figures = complete_plan(example, time_limit_s=1.0)
     assert plan.assignments and plan.allocations and plan.routes

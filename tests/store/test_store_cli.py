@@ -30,10 +30,10 @@ def test_status_before_and_after_upgrade(env, capsys):
     assert main(["db", "status", "--json"]) == 0
     assert _json(capsys)["revision"] is None
     assert main(["db", "upgrade", "--json"]) == 0
-    assert _json(capsys)["revision"] == "0001"
+    assert _json(capsys)["revision"] == "0002"
     assert main(["db", "status", "--json"]) == 0
     status = _json(capsys)
-    assert status["revision"] == status["head"] == "0001"
+    assert status["revision"] == status["head"] == "0002"
     assert status["last_change_id"] == 0 and status["tables"]["teams"] == 0
     assert "password" not in status["url"]
 
@@ -93,11 +93,18 @@ def test_db_init_loads_the_ezhou_data_set_once(env, capsys):
                 "incident_rates": len(dataset.incident_rates)}
     assert {k: v["rows"] for k, v in first["tables"].items()} == expected
     assert first["changes"] == sum(expected.values()) and first["audit_id"] == 1
+    # a new store gets its administrator and, for this illustrative set, a demo account per
+    # role, all with one random password shown once
+    accounts = first["first_accounts"]
+    assert accounts["users"][0] == "admin" and len(accounts["users"]) == 10
+    assert "demo-duty-officer" in accounts["users"] and len(accounts["password"]) >= 16
     # the floor for the Ezhou data set
     assert expected["bases"] >= 35 and expected["teams"] >= 120 and expected["items"] >= 15
     assert main(["db", "init", "--json"]) == 0
     second = _json(capsys)
     assert second["changes"] == 0 and second["audit_id"] is None
+    assert "first_accounts" not in second  # never a second password
     assert main(["db", "status", "--json"]) == 0
     status = _json(capsys)
-    assert status["last_change_id"] == 1 and status["tables"]["teams"] == expected["teams"]
+    assert status["last_change_id"] == 1 + 10  # the load, then one entry per account
+    assert status["tables"]["teams"] == expected["teams"]

@@ -33,7 +33,10 @@ def test_every_time_column_is_utc_and_named():
                                                               DateTime)}
     assert set(columns) == {"teams.status_changed_at", "incidents.created_at",
                             "incidents.closed_at", "plans.created_at", "plans.decided_at",
-                            "unit_status_events.at", "audit_log.at"}
+                            "unit_status_events.at", "audit_log.at", "users.locked_until",
+                            "users.created_at", "users.password_changed_at",
+                            "user_sessions.created_at", "user_sessions.expires_at",
+                            "user_sessions.ended_at"}
     assert all(isinstance(t, UTCDateTime) and t.column == name for name, t in columns.items())
 
 

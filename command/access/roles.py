@@ -1,0 +1,93 @@
+"""Roles and the role matrix: who may see which page and do which action.
+
+Owns: the roles, the permissions (pages and actions) and the matrix between them, as
+data. Must not: know how a request or a session looks (``dashboard/auth.py`` and the
+CLI ask :func:`allowed`), or read the store.
+
+The matrix is the one place a permission is granted; docs/access.md prints it, and a
+test walks every page and callback with every role against it. A role outside the
+command centre (an enterprise's safety officer, a grid member) only sees what concerns
+it; the video wall's kiosk account only views the command screen.
+"""
+
+from __future__ import annotations
+
+from types import MappingProxyType
+
+__all__ = ["ROLES", "SCOPED_ROLES", "PAGES", "ACTIONS", "MATRIX", "allowed", "permissions_of",
+           "page_permission"]
+
+#: Every role (their names in both languages are the texts ``role.<id>``).
+ROLES: tuple[str, ...] = ("commander", "duty_officer", "staff", "planner", "expert",
+                          "liaison", "enterprise", "grid_member", "admin", "wall")
+
+#: Roles that belong to something, and what: a liaison to an agency, an enterprise's
+#: officer to an enterprise, a grid member to a grid cell.
+SCOPED_ROLES: MappingProxyType = MappingProxyType({
+    "liaison": "agency", "enterprise": "enterprise", "grid_member": "grid"})
+
+#: Pages by path: the permission that lets a role see it.
+PAGES: MappingProxyType = MappingProxyType({
+    "/": "page.screen",
+    "/materials": "page.materials",
+    "/drills": "page.drills",
+    "/account": "page.account",
+    "/admin": "page.admin",
+})
+
+#: Actions that change state, with what they do.
+ACTIONS: MappingProxyType = MappingProxyType({
+    "incident.create": "record an incident and its recommended plan",
+    "plan.decide": "approve, modify or reject a proposed plan (dispatches units)",
+    "unit.advance": "move a unit along dispatched -> en route -> on scene -> returning",
+    "incident.close": "close an incident",
+    "scenario.load": "put a scenario on the live screen, or clear it",
+    "drill.run": "run a drill or what-if comparison in the simulator",
+    "account.password": "change one's own password",
+    "users.manage": "add, disable users and set their passwords",
+})
+
+_CENTRE = ("commander", "duty_officer", "staff")
+_ALL = tuple(ROLES)
+
+#: permission -> the roles that hold it.
+MATRIX: MappingProxyType = MappingProxyType({
+    "page.screen": frozenset(_CENTRE + ("planner", "expert", "liaison", "admin", "wall")),
+    "page.materials": frozenset(_CENTRE + ("planner", "liaison", "admin")),
+    "page.drills": frozenset(_CENTRE + ("planner", "admin")),
+    "page.account": frozenset(r for r in _ALL if r != "wall"),
+    "page.admin": frozenset({"admin"}),
+    "incident.create": frozenset(_CENTRE),
+    "plan.decide": frozenset({"commander", "duty_officer"}),
+    "unit.advance": frozenset(_CENTRE),
+    "incident.close": frozenset({"commander", "duty_officer"}),
+    "scenario.load": frozenset({"commander", "duty_officer"}),
+    "drill.run": frozenset({"commander", "staff", "planner"}),
+    "account.password": frozenset(r for r in _ALL if r != "wall"),
+    "users.manage": frozenset({"admin"}),
+})
+
+
+def allowed(role: str | None, permission: str) -> bool:
+    """Whether ``role`` holds ``permission``.
+
+    Raises
+    ------
+    KeyError
+        For a permission the matrix does not know (a typo in a page must not silently
+        deny or allow).
+    """
+    roles = MATRIX[permission]
+    return role in roles
+
+
+def permissions_of(role: str) -> frozenset[str]:
+    """Every permission ``role`` holds."""
+    return frozenset(p for p, roles in MATRIX.items() if role in roles)
+
+
+def page_permission(path: str) -> str | None:
+    """The permission of the page at ``path`` (its first segment), or None for a path
+    that is not a page."""
+    clean = "/" + path.strip("/").split("/", 1)[0] if path.strip("/") else "/"
+    return PAGES.get(clean)
