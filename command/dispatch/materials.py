@@ -527,8 +527,8 @@ def allocate_materials(problem: MaterialProblem, *, time_limit_s: float,
     Raises
     ------
     DataError
-        If the problem is not valid, or the method or time limit is unknown or not
-        positive; nothing is solved then.
+        If the stocks, demand or travel times do not fit together, or the method or the
+        time limit is wrong; no allocation is attempted then.
     """
     t0 = time.perf_counter()
     check_solver_options(method, MATERIAL_METHODS, time_limit_s, "allocate materials")

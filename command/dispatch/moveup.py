@@ -385,8 +385,8 @@ def plan_moveup(problem: MoveUpProblem, *, time_limit_s: float, method: str = "a
     Raises
     ------
     DataError
-        If the problem is not valid, or the method or time limit is unknown or not
-        positive; nothing is solved then.
+        For an invalid move-up problem, an unknown method or a time limit that is not
+        positive (nothing is solved).
     """
     t0 = time.perf_counter()
     check_solver_options(method, MOVEUP_METHODS, time_limit_s, "plan move-up")

@@ -175,6 +175,17 @@ def _finite(value, field: str, problems: list[Problem]) -> bool:
     return ok
 
 
+def _plume_problems(*, rate_g_s, wind_m_s, stability, height_m, scheme) -> list[Problem]:
+    """What is wrong with a continuous release (rate, wind, class, height, scheme)."""
+    problems = _common_problems(wind_m_s=wind_m_s, stability=stability, height_m=height_m,
+                                scheme=scheme, model="plume")
+    if _finite(rate_g_s, "rate_g_s", problems) and not float(rate_g_s) > 0:
+        problems.append(Problem(rule="release rate must be positive: a zero or negative "
+                                     "source emits nothing to disperse",
+                                field="rate_g_s", value=rate_g_s))
+    return problems
+
+
 def _common_problems(*, wind_m_s, stability, height_m, scheme, model: str) -> list[Problem]:
     problems: list[Problem] = []
     if _finite(wind_m_s, "wind_m_s", problems) and not float(wind_m_s) > 0:
@@ -335,12 +346,8 @@ def plume_concentration(x_m, y_m=0.0, z_m=0.0, *, rate_g_s: float, wind_m_s: flo
     ScenarioError : with every meaningless input listed (x <= 0, u <= 0, Q <= 0, class
         not A-F, H < 0, z < 0, non-finite numbers).
     """
-    problems = _common_problems(wind_m_s=wind_m_s, stability=stability, height_m=height_m,
-                                scheme=scheme, model="plume")
-    if _finite(rate_g_s, "rate_g_s", problems) and not float(rate_g_s) > 0:
-        problems.append(Problem(rule="release rate must be positive: a zero or negative "
-                                     "source emits nothing to disperse",
-                                field="rate_g_s", value=rate_g_s))
+    problems = _plume_problems(rate_g_s=rate_g_s, wind_m_s=wind_m_s, stability=stability,
+                               height_m=height_m, scheme=scheme)
     if _finite(x_m, "x_m", problems) and np.any(np.asarray(x_m, dtype=float) <= 0):
         problems.append(Problem(rule="downwind distance must be positive (x > 0): the plume "
                                      "formula holds only downwind of the source",

@@ -42,11 +42,11 @@ import numpy as np
 from scipy.optimize import brentq, minimize_scalar
 
 from command.errors import Problem
-from command.scenarios._errors import ScenarioError
 from command.scenarios.dispersion import (
     _common_problems,
     _finite,
     _plume,
+    _plume_problems,
     _raise,
     _vertical_term,
     sigmas,
@@ -125,12 +125,8 @@ def _centreline(x, *, rate_g_s, wind_m_s, stability, height_m, scheme):
 
 
 def _check_release(rate_g_s, wind_m_s, stability, height_m, scheme, loc_g_m3=None):
-    problems = _common_problems(wind_m_s=wind_m_s, stability=stability, height_m=height_m,
-                                scheme=scheme, model="plume")
-    if _finite(rate_g_s, "rate_g_s", problems) and not float(rate_g_s) > 0:
-        problems.append(Problem(rule="release rate must be positive: a zero or negative "
-                                     "source emits nothing to disperse",
-                                field="rate_g_s", value=rate_g_s))
+    problems = _plume_problems(rate_g_s=rate_g_s, wind_m_s=wind_m_s, stability=stability,
+                               height_m=height_m, scheme=scheme)
     if loc_g_m3 is not None and _finite(loc_g_m3, "loc_g_m3", problems) \
             and not float(loc_g_m3) > 0:
         problems.append(Problem(rule="the level of concern must be a positive concentration",

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 
-import pytest
 from roads_testkit import TINY
 
 from command.cli import main
@@ -35,8 +34,7 @@ def test_info_on_a_missing_file_is_a_clear_error(tmp_path, monkeypatch, capsys):
 def test_info_on_the_default_network(tmp_path, monkeypatch, capsys):
     """Acceptance: nodes >= 5000 and the largest strongly connected component >= 99%."""
     source = Settings().roads_source
-    if not source.is_file():
-        pytest.skip(f"the default road network {source} is not there yet")
+    assert source.is_file(), f"the default road network {source} is missing"
     monkeypatch.setenv("CC_DATA_DIR", str(tmp_path))
     monkeypatch.delenv("CC_ROAD_NETWORK_FILE", raising=False)
     assert main(["roads", "info", "--json"]) == 0

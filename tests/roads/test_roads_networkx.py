@@ -92,8 +92,7 @@ def test_grid_closure_agrees_with_networkx(grid):
 
 def test_default_network_agrees_with_networkx():
     settings = Settings()
-    if not settings.roads_source.is_file():
-        pytest.skip(f"the default road network {settings.roads_source} is not there yet")
+    assert settings.roads_source.is_file(), f"{settings.roads_source} is missing"
     G = graph_from_file(settings.roads_source, settings)
     net = network_from_graph(G, source=str(settings.roads_source))
     assert net.n_edges == G.number_of_edges()

@@ -145,7 +145,6 @@ def test_bad_variant_is_named(ezhou_network, ezhou_dataset, ezhou_settings):
 
 
 def test_dask_gives_the_in_process_numbers(ezhou_network, ezhou_dataset, ezhou_settings):
-    pytest.importorskip("distributed")
     from command.sim.queue import dask_client
 
     kw = dict(seed=9, per_day=100, variants=[Variant("a"), Variant("b", remove_bases=["F02"])])

@@ -1,6 +1,5 @@
 """``command-center db ...`` end to end through :func:`command.cli.main`."""
 
-import importlib.util
 import json
 
 import pytest
@@ -73,9 +72,7 @@ def test_broken_chain_exits_1(env, capsys, dataset):
 
 
 def test_db_init_loads_the_ezhou_data_set_once(env, capsys):
-    if importlib.util.find_spec("command.resources") is None or not EZHOU.is_dir() \
-            or not any(EZHOU.iterdir()):
-        pytest.skip(f"the Ezhou data set ({EZHOU}) or command.resources is not there yet")
+    assert EZHOU.is_dir() and any(EZHOU.iterdir()), f"the Ezhou data set ({EZHOU}) is missing"
     from command.resources import load_dataset
 
     dataset = load_dataset(EZHOU)
