@@ -105,12 +105,14 @@ PEOPLE = {
 
 def log_in(page, url: str, name: str, password: str = PASSWORD, *, expect_ok: bool = True):
     """Log in through the log-in page as a person would; lands on ``url``."""
-    base = url.split("?", 1)[0].rstrip("/")
-    page.goto(base + "/login")
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    page.goto(f"{parts.scheme}://{parts.netloc}/login")
     page.fill("#name", name)
     page.fill("#password", password)
     page.click("#login-submit")
     if expect_ok:
         page.wait_for_url(lambda u: "/login" not in u, timeout=30_000)
-        if url.rstrip("/") != base:
+        if (parts.path or "/") != "/" or parts.query:
             page.goto(url)

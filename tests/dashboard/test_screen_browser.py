@@ -268,8 +268,12 @@ def _assert_all_translated(texts: list[str], lang: str, dataset) -> None:
              and not patterns.fullmatch(s) and not quantity_of_data(s) and not composed(s)]
     assert not stray, stray
     if lang == "en":
-        assert not [s for s in texts if re.search(r"[\u4e00-\u9fff]", s)
-                    and s not in data and s != TABLE["app.lang_toggle"][1]], \
+        def without_data(s: str) -> str:  # people's and places' names stay as they are
+            for w in sorted(data, key=len, reverse=True):
+                s = s.replace(w, " ")
+            return s
+        assert not [s for s in texts if re.search(r"[\u4e00-\u9fff]", without_data(s))
+                    and s != TABLE["app.lang_toggle"][1]], \
             "Chinese text on the English screen"
 
 
