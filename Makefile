@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: run test setup db serve bench clean
+.PHONY: run test lint setup db serve bench clean
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -19,9 +19,15 @@ run: setup
 	$(BIN)/command-center db init
 	$(BIN)/command-center serve
 
-## make test: set up, then run the whole suite
+## make test: set up, then lint (ruff, the layers contract) and run the whole suite
 test: setup
+	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 
 bench: setup
 	for f in bench/*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done

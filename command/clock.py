@@ -12,12 +12,12 @@ behind their back.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 
 __all__ = ["UTC", "BEIJING", "utc_now", "as_utc", "beijing", "beijing_date",
            "beijing_day_start"]
 
-UTC = timezone.utc
+UTC = UTC
 #: China Standard Time: the command centre's clock and "today" (one zone, no DST).
 BEIJING = timezone(timedelta(hours=8), "CST")
 

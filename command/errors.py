@@ -7,8 +7,9 @@ can read. Engineers' details go to the log, not into these messages.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any
 
 __all__ = [
     "Problem",

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
-from typing import Iterable
+from collections.abc import Iterable
 
 import command.texts as _texts
 
@@ -111,7 +111,8 @@ TABLE: dict[str, tuple[str, str]] = {
                     "{delta_min:.1f} min slower than the nearest unit of its kind"),
     # --- errors shown to people -------------------------------------------------------
     "error.off_network": ("该位置离道路太远（{distance_m:.0f} 米），请在路网附近选点",
-                          "That place is too far from any road ({distance_m:.0f} m); pick a place near the network"),
+                          "That place is too far from any road ({distance_m:.0f} m); "
+                          "pick a place near the network"),
     "error.bad_number": ("请输入有效的{field}", "Please enter a valid {field}"),
     "error.unknown_type": ("未知的事件类型：{value}", "Unknown incident type: {value}"),
 }

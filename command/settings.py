@@ -16,9 +16,10 @@ import contextlib
 import dataclasses
 import json
 import os
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any, Iterator, Mapping
+from typing import Any
 
 from command.errors import SettingsError
 
@@ -211,7 +212,7 @@ class Settings:
         readable by the owner only)."""
         return Path(self.data_dir) / "secret.key"
 
-    def replace(self, **changes: Any) -> "Settings":
+    def replace(self, **changes: Any) -> Settings:
         """A copy with ``changes``; unknown names raise :class:`SettingsError`."""
         known = {f.name for f in fields(self)}
         unknown = sorted(set(changes) - known)

@@ -100,7 +100,8 @@ def read_mapping(path: str | Path, *, what: str = "file") -> Located:
     try:
         data = _construct(node, (), lines)
     except (yaml.YAMLError, json.JSONDecodeError) as exc:  # pragma: no cover - composed above
-        raise DataError(f"The {what} is not valid YAML/JSON.", [Problem(str(exc), file=name)])
+        raise DataError(f"The {what} is not valid YAML/JSON.",
+                        [Problem(str(exc), file=name)]) from None
     return Located(name, data, lines)
 
 

@@ -21,7 +21,7 @@ import hmac
 import html
 import json
 import logging
-from typing import Callable
+from collections.abc import Callable
 from urllib.parse import urlparse
 
 import flask

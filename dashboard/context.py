@@ -11,7 +11,6 @@ from functools import cached_property
 from urllib.parse import parse_qs
 
 import numpy as np
-
 from sqlalchemy.engine import Engine
 
 from command import roads, store
@@ -27,7 +26,7 @@ KEY = "COMMAND_CONTEXT"
 @dataclass(eq=False)
 class ScreenContext:
     settings: Settings
-    network: "roads.RoadNetwork"
+    network: roads.RoadNetwork
     dataset: Dataset
     engine: Engine
 

@@ -8,8 +8,8 @@ offline. The road network is one Scattergl trace with NaN separators.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Sequence
 
 import numpy as np
 import plotly.graph_objects as go

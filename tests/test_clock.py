@@ -1,13 +1,13 @@
 """command.clock: aware UTC, naive refused, the Beijing day at the hours its date differs."""
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
 
 from command.clock import BEIJING, as_utc, beijing_date, beijing_day_start, utc_now
 
-UTC = timezone.utc
+UTC = UTC
 
 
 @pytest.mark.parametrize("now, day_start, date", [

@@ -19,8 +19,14 @@ from pathlib import Path
 from sqlalchemy.engine import Engine
 
 from command import store
-from command.access import (ROLES, SCOPED_ROLES, hash_password, new_password, password_problem,
-                            verify_password)
+from command.access import (
+    ROLES,
+    SCOPED_ROLES,
+    hash_password,
+    new_password,
+    password_problem,
+    verify_password,
+)
 from command.access.passwords import needs_rehash
 from command.clock import as_utc, utc_now
 from command.errors import DataError, Problem, StoreError

@@ -9,9 +9,9 @@ about Dash.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Mapping
 
 __all__ = ["DrillSource", "drill_sources", "variant_kwargs", "run_drill"]
 

@@ -9,15 +9,15 @@ Must not: render anything, or know who may act (the caller checks the role).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
-from typing import Mapping
 
 from sqlalchemy.engine import Engine
 
 from command import store
+from command.dispatch.reasons import reason
 from command.dispatch.recommend import Recommendation, recommend
 from command.errors import StoreError
-from command.dispatch.reasons import reason
 from command.model import Dataset, Incident
 
 __all__ = ["unit_statuses", "create_and_recommend", "NEXT_STATUS", "advance_unit",

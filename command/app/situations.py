@@ -23,10 +23,10 @@ from typing import Any
 from sqlalchemy.engine import Engine
 
 from command import store
+from command.app.optimise import deliveries_plan, materials_plan
 from command.model import Dataset, Incident
 from command.settings import Settings
 from command.situation import prepare, situation_from_dict
-from command.app.optimise import deliveries_plan, materials_plan
 
 __all__ = ["situation_from_store", "materials_from_store", "record_situation_plan"]
 

@@ -9,8 +9,13 @@ prints the KPIs with 95% intervals (``--json`` for JSON, ``--report`` for HTML/C
 from __future__ import annotations
 
 from command.cli import CLI
-from command.cli.simulate import (SimulationOptionsError, _city_problems, add_run_options,
-                                  emit_result, run_with_options)
+from command.cli.simulate import (
+    SimulationOptionsError,
+    _city_problems,
+    add_run_options,
+    emit_result,
+    run_with_options,
+)
 
 __all__ = ["register"]
 

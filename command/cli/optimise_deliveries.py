@@ -60,8 +60,8 @@ def _situation_text(data: dict) -> str:
 
 
 def _situation(args, settings) -> int:
-    from command.cli.optimise_situation import load_prepared
     from command.app.optimise import deliveries_plan, materials_plan
+    from command.cli.optimise_situation import load_prepared
 
     prep = load_prepared(args.situation, settings)
     limit = settings.solver_time_limit_s if args.time_limit is None else args.time_limit

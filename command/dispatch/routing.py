@@ -314,7 +314,7 @@ def _prepare(p: RoutingProblem) -> _Arrays:
         service = np.asarray(p.service_time_s, dtype=float).reshape(-1)
         if service.shape != (n,) or np.any(service < 0):
             problems.append(Problem(f"needs {n} non-negative values", field="service_time_s"))
-    if p.max_vehicles is not None and not 1 <= p.max_vehicles:
+    if p.max_vehicles is not None and not p.max_vehicles >= 1:
         problems.append(Problem("must be at least 1", field="max_vehicles",
                                 value=p.max_vehicles))
     if p.cost_scale <= 0 or p.time_scale <= 0:

@@ -20,16 +20,21 @@ from command.roads._build import DRIVABLE_RULES, graph_from_file, save_graphml
 from command.roads._cache import cache_path, load_network
 from command.roads._closures import at_hour, close_edges, close_polygon, close_roads, reopen_all
 from command.roads._fetch import fetch_network
-from command.roads._network import (RoadNetwork, distinct_segments, edge_lines, info,
-                                     network_from_graph)
+from command.roads._network import (
+                                     RoadNetwork,
+                                     distinct_segments,
+                                     edge_lines,
+                                     info,
+                                     network_from_graph,
+)
 from command.roads._routing import (
-    path_coords,
-    path_length_m,
-    paths_to,
-    shortest_path,
-    snap,
-    travel_times_s,
-    travel_times_to_s,
+                                     path_coords,
+                                     path_length_m,
+                                     paths_to,
+                                     shortest_path,
+                                     snap,
+                                     travel_times_s,
+                                     travel_times_to_s,
 )
 
 __all__ = [

@@ -14,8 +14,9 @@ import gzip
 import logging
 import math
 import zlib
+from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterator
+from typing import TYPE_CHECKING, Any
 
 from command.errors import Problem, RoadNetworkError
 
@@ -100,7 +101,7 @@ def _fail(path: Path, rule: str, *, row: int | None = None, value: Any = None
         [Problem(rule=rule, file=str(path), row=row, value=value)])
 
 
-def _read_xml(path: Path) -> "nx.MultiDiGraph":
+def _read_xml(path: Path) -> nx.MultiDiGraph:
     import xml.etree.ElementTree as ET
     import xml.sax
 
@@ -134,7 +135,7 @@ def _read_xml(path: Path) -> "nx.MultiDiGraph":
         raise _fail(path, f"cannot read the file ({exc})") from None
 
 
-def _read_graphml(path: Path) -> "nx.MultiDiGraph":
+def _read_graphml(path: Path) -> nx.MultiDiGraph:
     import xml.etree.ElementTree as ET
 
     import osmnx as ox
@@ -149,7 +150,7 @@ def _read_graphml(path: Path) -> "nx.MultiDiGraph":
                     ) from None
 
 
-def graph_from_file(path: str | Path, settings: "Settings") -> "nx.MultiDiGraph":
+def graph_from_file(path: str | Path, settings: Settings) -> nx.MultiDiGraph:
     """The drivable road graph of an OSM XML or GraphML file, with travel times.
 
     Parameters
@@ -207,7 +208,7 @@ def graph_from_file(path: str | Path, settings: "Settings") -> "nx.MultiDiGraph"
     return G
 
 
-def add_travel_times(G: "nx.MultiDiGraph", settings: "Settings") -> "nx.MultiDiGraph":
+def add_travel_times(G: nx.MultiDiGraph, settings: Settings) -> nx.MultiDiGraph:
     """Set ``speed_kph`` and the emergency ``travel_time`` (s) on every edge, in place.
 
     The speed is the edge's ``maxspeed`` where tagged, else the class speed from
@@ -245,7 +246,7 @@ def add_travel_times(G: "nx.MultiDiGraph", settings: "Settings") -> "nx.MultiDiG
     return G
 
 
-def save_graphml(G: "nx.MultiDiGraph", path: str | Path) -> Path:
+def save_graphml(G: nx.MultiDiGraph, path: str | Path) -> Path:
     """Write ``G`` as GraphML (osmnx format, reloadable with :func:`graph_from_file`)."""
     import osmnx as ox
 

@@ -18,8 +18,9 @@ import os
 import tempfile
 import time
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -54,7 +55,7 @@ def file_sha256(path: Path) -> str:
     return h.hexdigest()
 
 
-def cache_key(source_hash: str, settings: "Settings") -> str:
+def cache_key(source_hash: str, settings: Settings) -> str:
     """The key a cache must carry to serve ``settings`` for a source with this hash."""
     speeds = {
         "road_speeds_kmh": {str(k): float(v) for k, v in sorted(settings.road_speeds_kmh.items())},
@@ -66,7 +67,7 @@ def cache_key(source_hash: str, settings: "Settings") -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def cache_path(settings: "Settings") -> Path:
+def cache_path(settings: Settings) -> Path:
     """The cache file of the network named by ``settings.roads_source``."""
     source = Path(settings.roads_source).resolve()
     tag = hashlib.sha1(str(source).encode()).hexdigest()[:12]
@@ -112,7 +113,7 @@ def read_cache(path: Path, key: str | None = None) -> RoadNetwork | None:
         return None
 
 
-def load_network(settings: "Settings", *, progress: Progress | None = None,
+def load_network(settings: Settings, *, progress: Progress | None = None,
                  rebuild: bool = False) -> RoadNetwork:
     """The road network named by ``settings.roads_source``, from the cache when valid.
 

@@ -13,8 +13,9 @@ import contextlib
 import hashlib
 import logging
 import socket
+from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterator, Sequence
+from typing import TYPE_CHECKING
 
 from command.errors import Problem, RoadNetworkError
 
@@ -55,7 +56,7 @@ def validate_bbox(bbox: Sequence[float], *, field: str = "bbox"
 
 
 @contextlib.contextmanager
-def _osmnx_pointed_at(settings: "Settings") -> Iterator[None]:
+def _osmnx_pointed_at(settings: Settings) -> Iterator[None]:
     import osmnx as ox
 
     saved = {name: getattr(ox.settings, name) for name in _OX_SETTINGS}
@@ -75,7 +76,7 @@ def _osmnx_pointed_at(settings: "Settings") -> Iterator[None]:
         socket.getaddrinfo = saved_getaddrinfo
 
 
-def _default_out(settings: "Settings", place: str | None,
+def _default_out(settings: Settings, place: str | None,
                  bbox: tuple[float, float, float, float] | None) -> Path:
     if place is not None:
         tag = "place-" + hashlib.sha1(place.encode()).hexdigest()[:10]
@@ -85,7 +86,7 @@ def _default_out(settings: "Settings", place: str | None,
 
 
 def fetch_network(*, place: str | None = None, bbox: Sequence[float] | None = None,
-                  settings: "Settings", out: str | Path | None = None) -> Path:
+                  settings: Settings, out: str | Path | None = None) -> Path:
     """Download the drivable OSM network of a place or bounding box and save GraphML.
 
     Parameters

@@ -115,7 +115,7 @@ class RoadNetwork:
 
     # -- cached derived data -----------------------------------------------------------
     @cached_property
-    def _csr_and_edge(self) -> tuple["csr_matrix", np.ndarray]:
+    def _csr_and_edge(self) -> tuple[csr_matrix, np.ndarray]:
         """CSR matrix of travel times over open edges (parallel edges: the minimum) and,
         aligned with its ``data``, the index of the edge that supplies each entry."""
         from scipy.sparse import csr_matrix
@@ -137,12 +137,12 @@ class RoadNetwork:
         return mat, idx
 
     @property
-    def csr(self) -> "csr_matrix":
+    def csr(self) -> csr_matrix:
         """Travel times (s) over open edges as a ``scipy.sparse.csr_matrix`` (N x N)."""
         return self._csr_and_edge[0]
 
     @cached_property
-    def csr_reverse(self) -> "csr_matrix":
+    def csr_reverse(self) -> csr_matrix:
         """The transposed CSR: Dijkstra on it gives times *to* a node from everywhere."""
         return self.csr.transpose().tocsr()
 
@@ -167,7 +167,7 @@ class RoadNetwork:
         return _largest_scc_mask(self.n_nodes, self.edge_u, self.edge_v)
 
     @cached_property
-    def _snap_tree(self) -> tuple["cKDTree", np.ndarray, "cKDTree"]:
+    def _snap_tree(self) -> tuple[cKDTree, np.ndarray, cKDTree]:
         """KD-trees on local x/y: main-component nodes (with their indices) and all nodes."""
         from scipy.spatial import cKDTree
 
@@ -176,11 +176,11 @@ class RoadNetwork:
         return cKDTree(xy[main]), main, cKDTree(xy)
 
     @property
-    def kdtree(self) -> "cKDTree":
+    def kdtree(self) -> cKDTree:
         """``scipy.spatial.cKDTree`` of all nodes on local metric x/y (see ``local_xy_m``)."""
         return self._snap_tree[2]
 
-    def derive(self, **changes: Any) -> "RoadNetwork":
+    def derive(self, **changes: Any) -> RoadNetwork:
         """A copy with ``changes`` to its fields that keeps node-only cached structures."""
         new = dataclasses.replace(self, **changes)
         for name in _NODE_CACHES:
@@ -229,7 +229,7 @@ def _joined(value: Any) -> str:
     return ";".join(seen)
 
 
-def network_from_graph(G: "nx.MultiDiGraph", *, source: str = "",
+def network_from_graph(G: nx.MultiDiGraph, *, source: str = "",
                        source_hash: str = "") -> RoadNetwork:
     """The array form of a graph built by :func:`graph_from_file`.
 

@@ -626,6 +626,7 @@ def _distinct_km(network, edges: np.ndarray) -> float:
 
 def _with_population(z: Zone, network, persons) -> Zone:
     from dataclasses import replace
+
     from shapely.geometry import shape
 
     inside = _inside_nodes(network, shape(z.geometry))

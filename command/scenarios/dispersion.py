@@ -42,8 +42,8 @@ listed. Must not: know about substances, maps or roads (see ``zones``).
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 import numpy as np
 

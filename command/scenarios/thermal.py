@@ -38,8 +38,8 @@ Must not: decide what a zone implies (closures, people, agencies).
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 import numpy as np
 

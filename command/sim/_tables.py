@@ -8,9 +8,9 @@ Owns: reading and checking those three files. Must not: simulate.
 from __future__ import annotations
 
 import csv
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping
 
 from command.errors import DataError, Problem
 from command.model import INCIDENT_TYPES
@@ -21,7 +21,8 @@ __all__ = ["TypeTimes", "SimTables", "load_sim_tables", "PARAMETERS"]
 PARAMETERS: Mapping[str, str] = {
     "travel_sigma": "1", "hospital_handover_s": "s", "ed_stay_s": "s",
     "resupply_delay_s": "s", "coverage_interval_s": "s", "place_jitter_m": "m",
-    "moveup_max_moves": "1", "moveup_max_move_s": "s", "moveup_cost_share": "1", "optimiser_time_limit_s": "s",
+    "moveup_max_moves": "1", "moveup_max_move_s": "s", "moveup_cost_share": "1",
+    "optimiser_time_limit_s": "s",
 }
 
 

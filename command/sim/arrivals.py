@@ -25,8 +25,8 @@ numbers: the same stream gives the same calls whatever the variant).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 import numpy as np
 import pandas as pd

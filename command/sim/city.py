@@ -21,12 +21,13 @@ Each actor is a process function that reads like its story:
 - ``_closure``, ``_unit_loss``: drill injects changing roads and the fleet.
 
 Simplifications, stated: a unit is dispatchable when idle at its post or on a move-up
-drive (not while returning from a call); travel times are fixed when a drive starts (a closure during a drive does not
-reroute it); closures apply before the calls of the same instant; a node a post can
-no longer reach under a closure (inside a closed zone) is reached at the open network's
-time, and a
-leg back or to hospital that a closure cuts off takes the open network's time; every unit of a call stays on scene for the call's on-scene time counted
-from its own arrival; a unit lost while busy is lost when it is back at its post.
+drive (not while returning from a call); travel times are fixed when a drive starts (a
+closure during a drive does not reroute it); closures apply before the calls of the
+same instant; a node a post can no longer reach under a closure (inside a closed zone)
+is reached at the open network's time, and a leg back or to hospital that a closure
+cuts off takes the open network's time; every unit of a call stays on scene for the
+call's on-scene time counted from its own arrival; a unit lost while busy is lost when
+it is back at its post.
 
 Randomness (common random numbers): all draws of call ``k`` are made before the run from
 two streams in call order: ``travel`` (a (K, 3) block of lognormal factors per call: to
@@ -43,17 +44,16 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-from dataclasses import dataclass, field
-from typing import Iterator, Sequence
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 import simpy
 
+from command.model import CAPABILITIES, response_standards_s
 from command.sim._engine import run_counting
-from command.model import CAPABILITIES
 from command.sim.policies import DispatchView, OpenCall, Policy, moveup_moves
-from command.model import response_standards_s
 from command.sim.world import TravelTables, World
 
 __all__ = ["K_SLOTS", "Closure", "UnitLoss", "RunRecords", "run_city", "draw_randoms"]

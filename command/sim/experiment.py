@@ -17,17 +17,24 @@ from __future__ import annotations
 import logging
 import math
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Callable, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from command.sim._tables import SimTables, load_sim_tables
-from command.sim.arrivals import Sites, district_sites, generate_calls, CALL_COLUMNS
+from command.sim.arrivals import CALL_COLUMNS, Sites, district_sites, generate_calls
 from command.sim.city import Closure, UnitLoss, run_city
-from command.sim.kpis import (KPI_BOUNDS, KPI_NAMES, by_group, missed_places, run_kpis,
-                              utilisation_by_capability)
+from command.sim.kpis import (
+    KPI_BOUNDS,
+    KPI_NAMES,
+    by_group,
+    missed_places,
+    run_kpis,
+    utilisation_by_capability,
+)
 from command.sim.policies import make_policy
 from command.sim.stats import Estimate, mean_ci, paired_difference_ci
 from command.sim.world import World, build_world

@@ -23,8 +23,9 @@ from __future__ import annotations
 import contextlib
 import logging
 import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterator
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -75,13 +76,11 @@ def _call(env: simpy.Environment, servers: simpy.Resource, number: int, service_
 
 def _arrivals(env: simpy.Environment, servers: simpy.Resource, gaps: Iterator[float],
               services: Iterator[float], stop_s: float, records: list) -> Iterator[simpy.Event]:
-    number = 0
-    for gap_s in gaps:
+    for number, gap_s in enumerate(gaps):
         yield env.timeout(gap_s)
         if env.now >= stop_s:
             return
         env.process(_call(env, servers, number, next(services), records))
-        number += 1
 
 
 def _run(arrival_rate_h: float, service_rate_h: float, servers: int, stop_s: float,

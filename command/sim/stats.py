@@ -14,10 +14,9 @@ the per-replication differences, whose variance is smaller than that of either v
 from __future__ import annotations
 
 import dataclasses
-
 import math
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Iterable, Sequence
 
 import numpy as np
 import pandas as pd

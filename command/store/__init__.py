@@ -18,6 +18,7 @@ Typical use::
         incident_id = create_incident(s, incident, actor="duty-officer")
 """
 
+from command.store import users  # noqa: F401  (its tables join the metadata)
 from command.store._engine import engine_for, session_scope, upgrade
 from command.store.audit import AuditEntry, append_audit, last_change_id, list_audit, verify_audit
 from command.store.incidents import (
@@ -29,7 +30,6 @@ from command.store.incidents import (
 )
 from command.store.load import init_db, load_dataset, table_counts
 from command.store.plans import PlanRecord, decide_plan, get_plan, list_plans, save_plan
-from command.store import users  # noqa: F401  (its tables join the metadata)
 from command.store.units import (
     ALLOWED_TRANSITIONS,
     UnitRecord,

@@ -11,11 +11,10 @@ views are in :mod:`dashboard.views.drills`.
 
 from __future__ import annotations
 
-
 import dash
 import flask
-from dash import (Input, Output, State, callback, clientside_callback, ctx as dash_ctx,
-                  dcc, html, no_update)
+from dash import Input, Output, State, callback, clientside_callback, dcc, html, no_update
+from dash import ctx as dash_ctx
 
 from command.access import allowed
 from command.app.drills import drill_sources, run_drill

@@ -15,15 +15,30 @@ import math
 from datetime import datetime
 
 import dash
-from dash import (ALL, Input, Output, Patch, State, callback, clientside_callback, dcc, html,
-                  no_update)
+from dash import (
+    ALL,
+    Input,
+    Output,
+    Patch,
+    State,
+    callback,
+    clientside_callback,
+    dcc,
+    html,
+    no_update,
+)
 
 from command.access import permissions_of
 from command.app import incidents as use
-from command.app.scenarios import clear_scenario, load_scenario, scenario_ids
-from command.app.screen import (change_id, live_snapshot, route_coords, scenario_overlay,
-                                share_within_standard)
 from command.app.incidents import swap_candidates
+from command.app.scenarios import clear_scenario, load_scenario, scenario_ids
+from command.app.screen import (
+    change_id,
+    live_snapshot,
+    route_coords,
+    scenario_overlay,
+    share_within_standard,
+)
 from command.errors import CommandError, OffNetworkError
 from command.i18n import t
 from command.model import INCIDENT_TYPES

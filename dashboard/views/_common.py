@@ -6,7 +6,7 @@ Owns: small pure helpers every view module uses. Must not: call the application 
 
 from __future__ import annotations
 
-from typing import Mapping
+from collections.abc import Mapping
 
 import plotly.graph_objects as go
 

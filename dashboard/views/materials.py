@@ -6,15 +6,14 @@ The map reuses :func:`dashboard.figures.map_figure` (roads from the graph, no ti
 
 from __future__ import annotations
 
-from typing import Mapping
+from collections.abc import Mapping
 
 import plotly.graph_objects as go
 
 from command.i18n import t
 from command.model import Dataset
 from dashboard.figures import THEME, Route, map_figure
-from dashboard.views._common import (ROUTE_COLORS, incident_label, name_of, qty, scale_map,
-                                     unit_of)
+from dashboard.views._common import ROUTE_COLORS, incident_label, name_of, qty, scale_map, unit_of
 
 __all__ = ["depot_stocks", "materials_map", "plan_rows", "shortage_rows", "stock_rows",
            "materials_kpis"]

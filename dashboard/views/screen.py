@@ -10,16 +10,15 @@ from a :class:`command.app.screen.LiveSnapshot`. Must not: call the application 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
-from typing import Callable
 
 from command.app.incidents import NEXT_STATUS
 from command.app.screen import LiveSnapshot, ScenarioOverlay, StandardShare
 from command.clock import beijing
 from command.i18n import t
 from command.model import Dataset
-from dashboard.figures import (STATUS_COLORS, THEME, PointLayer, live_slot_index,
-                               live_traces)
+from dashboard.figures import STATUS_COLORS, THEME, PointLayer, live_slot_index, live_traces
 
 __all__ = ["LAYER_KEYS", "SLOTS", "TICKER_LINES", "layers", "picked_from_click", "elapsed_text",
            "selected_incident", "screen_view", "patch_data"]

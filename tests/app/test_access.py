@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import os
 import stat
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -16,7 +16,7 @@ from command.cli import main
 from command.errors import DataError, StoreError
 
 PASSWORD = "a-good-password-1"
-T0 = datetime(2026, 12, 3, 23, 59, 30, tzinfo=timezone.utc)
+T0 = datetime(2026, 12, 3, 23, 59, 30, tzinfo=UTC)
 
 
 def test_a_user_with_every_problem_is_refused_at_once_and_nothing_written(ezhou_store,

@@ -3,14 +3,14 @@ the clock pinned at the hours when Beijing's date differs from UTC's."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
 
 from command.app import incidents, screen
 
-UTC = timezone.utc
+UTC = UTC
 
 #: 16:00:20 UTC is 00:00:20 Beijing (the day has just begun); 18:30 and 23:59:30 UTC lie
 #: inside the eight hours when the two dates differ; 00:00 UTC is 08:00 Beijing.

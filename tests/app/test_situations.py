@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from command import store
-from command.errors import DataError
 from command.app.situations import materials_from_store, situation_from_store
+from command.errors import DataError
 from command.model import Incident
 from command.situation import situation_from_dict
 

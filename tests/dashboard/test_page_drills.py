@@ -7,11 +7,11 @@ import time
 
 import pytest
 
-from dashboard.jobs import Jobs
-
-from command.i18n import t
 from command.app.drills import run_drill, variant_kwargs
+from command.i18n import t
+from dashboard.jobs import Jobs
 from dashboard.views import drills as views
+
 
 @pytest.fixture
 def page(ctx):

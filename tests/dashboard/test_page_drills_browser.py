@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from browser_kit import chromium, fits, keep_screenshot, log_in, serving
 
 pytestmark = pytest.mark.browser

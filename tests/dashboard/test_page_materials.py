@@ -8,12 +8,11 @@ import time
 import numpy as np
 import pytest
 
-from dashboard.jobs import Jobs
-
 from command import store
-from command.i18n import t
 from command.app.situations import materials_from_store
+from command.i18n import t
 from command.model import Incident
+from dashboard.jobs import Jobs
 from dashboard.views import materials as views
 
 

@@ -8,11 +8,10 @@ allocation plan without a reload.
 from __future__ import annotations
 
 import pytest
+from browser_kit import chromium, fits, keep_screenshot, log_in, serving
 
 from command import store
 from command.model import Incident
-from browser_kit import chromium, fits, keep_screenshot, log_in, serving
-
 
 pytestmark = pytest.mark.browser
 

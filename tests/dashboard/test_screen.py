@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import numpy as np
 import pytest
 
 from command import store
+from command.access import permissions_of
 from command.app import incidents, scenarios
 from command.app import screen as live
-from dashboard.views.screen import elapsed_text, picked_from_click
-from command.access import permissions_of
 from command.i18n import t
 from dashboard.context import lang_from_search
 from dashboard.figures import LIVE_SLOTS
+from dashboard.views.screen import elapsed_text, picked_from_click
 
 
 @pytest.fixture(autouse=True, params=["16:00:20", "23:59:30"])
@@ -25,7 +25,7 @@ def clock(request):
     import time_machine
 
     hh, mm, ss = map(int, request.param.split(":"))
-    with time_machine.travel(datetime(2026, 12, 3, hh, mm, ss, tzinfo=timezone.utc), tick=True):
+    with time_machine.travel(datetime(2026, 12, 3, hh, mm, ss, tzinfo=UTC), tick=True):
         yield
 
 

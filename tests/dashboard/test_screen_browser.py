@@ -12,9 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
-
-from browser_kit import (PEOPLE, chromium, fits, keep_screenshot, log_in, serving,
-                         server_env)
+from browser_kit import PEOPLE, chromium, fits, keep_screenshot, log_in, server_env, serving
 
 pytestmark = pytest.mark.browser
 

@@ -148,7 +148,8 @@ def test_named_backbone_is_present(graph, backbone):
 def test_generated_streets_are_tagged_and_named():
     import xml.etree.ElementTree as ET
 
-    root = ET.parse(gzip.open(ROADS)).getroot()
+    with gzip.open(ROADS) as fh:
+        root = ET.parse(fh).getroot()
     generated = backbone_ways = 0
     for way in root.iter("way"):
         tags = {t.get("k"): t.get("v") for t in way.iter("tag")}

@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 from command import roads
+from command.app.optimise import assignment_plan, deliveries_plan, materials_plan, moveup_plan
 from command.cli import main
 from command.dispatch.assign import greedy_assign, weighted_full_complement_s
 from command.errors import DataError
@@ -24,7 +25,6 @@ from command.situation import (
     situation_from_dict,
     zone_weights,
 )
-from command.app.optimise import assignment_plan, deliveries_plan, materials_plan, moveup_plan
 
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLE = REPO / "data" / "resources" / "ezhou" / "situations" / "surge-echeng.yaml"

@@ -28,7 +28,7 @@ def run_json(capsys, *argv: str) -> dict:
     rc = main(["optimise", *argv, "--json"])
     data = json.loads(capsys.readouterr().out)
     assert rc == 0, data
-    assert RUN_KEYS <= set(data)
+    assert set(data) >= RUN_KEYS
     assert data["status"] in RUN_STATUSES and isinstance(data["method"], str)
     assert data["seconds"] > 0
     return data

@@ -11,8 +11,7 @@ import pytest
 from roads_testkit import TINY
 
 from command.errors import RoadNetworkError
-from command.roads import cache_path, graph_from_file, load_network
-from command.roads import _cache
+from command.roads import _cache, cache_path, graph_from_file, load_network
 from command.settings import Settings
 
 

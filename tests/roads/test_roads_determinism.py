@@ -8,7 +8,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-
 REPO = Path(__file__).resolve().parents[2]
 EZHOU = REPO / "data" / "resources" / "ezhou" / "roads.osm.gz"
 

@@ -32,8 +32,9 @@ import math
 import sys
 import xml.etree.ElementTree as ET
 from collections import defaultdict
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import yaml
 
@@ -348,7 +349,8 @@ def _cell(value: Any) -> str:
 
 def _street_nodes(roads: Path) -> dict[str, list[tuple[float, float]]]:
     """Town name -> (lat, lon) of the junctions of its generated streets."""
-    root = ET.parse(gzip.open(roads)).getroot()
+    with gzip.open(roads) as fh:
+        root = ET.parse(fh).getroot()
     where = {n.get("id"): (float(n.get("lat")), float(n.get("lon"))) for n in root.iter("node")}
     towns: dict[str, set[str]] = defaultdict(set)
     for way in root.iter("way"):

@@ -40,9 +40,10 @@ import math
 import random
 import sys
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 from xml.sax.saxutils import quoteattr
 
 import yaml
@@ -449,8 +450,8 @@ def municipal_outline(bb: dict[str, Any], water: Water) -> Polygon:
     return Polygon(north + south).buffer(0)
 
 
-def build_rural(bb: dict[str, Any], water: Water, grids: list["Grid"], net: Network,
-                bbox_xy: Polygon, seed: int) -> "Grid":
+def build_rural(bb: dict[str, Any], water: Water, grids: list[Grid], net: Network,
+                bbox_xy: Polygon, seed: int) -> Grid:
     """The village-road grid: nodes on land inside the municipal outline and outside the
     towns' street areas; segments that touch water or a town's street area are left out.
     Its pieces join the rest of the network where they cross at-grade backbone roads
@@ -492,7 +493,7 @@ def build_rural(bb: dict[str, Any], water: Water, grids: list["Grid"], net: Netw
     return Grid(None, pos, edges)
 
 
-def prune_rural(rural: "Grid", splits: dict[tuple[int, int], list[tuple[float, int]]]) -> None:
+def prune_rural(rural: Grid, splits: dict[tuple[int, int], list[tuple[float, int]]]) -> None:
     """Keep only the pieces of the village-road grid that meet the backbone."""
     parent: dict[tuple[int, int], tuple[int, int]] = {}
 
@@ -508,7 +509,7 @@ def prune_rural(rural: "Grid", splits: dict[tuple[int, int], list[tuple[float, i
     rural.edges = [(a, b) for a, b in rural.edges if find(a) in joined]
 
 
-def rural_ways(rural: "Grid", centres: list[dict[str, Any]], net: Network,
+def rural_ways(rural: Grid, centres: list[dict[str, Any]], net: Network,
                splits: dict[tuple[int, int], list[tuple[float, int]]]) -> list[dict[str, Any]]:
     """One way per run of the village-road grid, named after the nearest centre."""
     out = []

@@ -6,7 +6,7 @@ writing nothing but an audit entry."""
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
@@ -18,7 +18,7 @@ from command.i18n import t
 from dashboard.auth import ANY_USER, CSRF_COOKIE, SESSION_COOKIE
 
 PASSWORD = "matrix-password-7q"
-T0 = datetime(2026, 12, 3, 16, 0, 20, tzinfo=timezone.utc)  # 00:00:20 Beijing
+T0 = datetime(2026, 12, 3, 16, 0, 20, tzinfo=UTC)  # 00:00:20 Beijing
 
 
 @pytest.fixture(scope="module")
