@@ -310,9 +310,12 @@ def parse_holdings(text: str) -> list[tuple[str, str]]:
                             [Problem(rule, field="substances", value=text)])
         quantities.append(head)
         names.append(tail)
-    quantities.append(parts[-1])
+    last, _, rest = _first_separator(parts[-1])
+    quantities.append(last)
     items = [(n.strip(), q.strip()) for n, q in zip(names, quantities)]
     bad = [Problem(rule, field="substances", value=f"{n}={q}") for n, q in items if not n or not q]
+    if rest.strip(" ,;"):  # an item after the last quantity, without '='
+        bad.append(Problem(rule, field="substances", value=rest.strip(" ,;")))
     if bad:
         raise DataError("the substances are not written as name=quantity", bad)
     return items
