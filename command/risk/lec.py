@@ -2,7 +2,7 @@
 
 Source: the value scales and bands below are the ones in Chinese safety texts (aqrzj.com,
 xiaomilidoc and others that agree), after Kinney & Wiruth (1976), *Practical risk analysis
-for safety management*, NWC TP 5865 (../shared/benchmarks/REFERENCE.md 5b, confidence H).
+for safety management* (../shared/benchmarks/REFERENCE.md 5b, confidence H).
 Only the published scale values are accepted:
 
 - L, likelihood: 10, 6, 3, 1, 0.5, 0.2, 0.1;
@@ -58,8 +58,8 @@ LEC_SCALES: dict[str, tuple[float, ...]] = {
 }
 _EXACT_SCALES = {k: {Fraction(str(v)): v for v in vs} for k, vs in LEC_SCALES.items()}
 
-STANDARD = ("LEC D = L x E x C (作业条件危险性评价法, Graham-Kinney; Kinney & Wiruth 1976, "
-            "NWC TP 5865), the scales and bands of the Chinese safety texts; a band holds its "
+STANDARD = ("LEC D = L x E x C (作业条件危险性评价法, Graham-Kinney; Kinney & Wiruth 1976), "
+            "the scales and bands of the Chinese safety texts; a band holds its "
             "upper end: D <= 20 稍有危险")
 
 
