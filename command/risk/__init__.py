@@ -1,0 +1,1 @@
+"""Risk assessment: grading methods, the register, self-inspection, rating and enforcement."""
