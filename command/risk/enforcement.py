@@ -43,9 +43,10 @@ import numpy as np
 
 from command.clock import as_utc
 from command.errors import DataError, Problem
+from command.i18n import t
 
 __all__ = ["MAX_SEED", "METHOD", "UNSTAFFED_REASONS", "DrawEnterprise", "Inspector", "Pair",
-           "Unstaffed", "DrawResult", "draw_problems", "draw_inspections", "Listing",
+           "Unstaffed", "DrawResult", "draw_problems", "draw_inspections", "unstaffed_text", "Listing",
            "listing_ends_at", "listing_state", "is_blacklisted", "listing_problems"]
 
 #: Seeds are stored as a signed 64-bit integer (PostgreSQL ``bigint``).
@@ -144,20 +145,20 @@ def draw_problems(enterprises: Sequence[DrawEnterprise], inspectors: Sequence[In
     Fields are named as the command line names them: ``enterprises`` (how many),
     ``inspectors`` (per enterprise), ``seed``, ``max_per_inspector``.
     """
-    problems = [p for p in (
-        _int_problem(n_enterprises, "enterprises", 1),
-        _int_problem(inspectors_per_enterprise, "inspectors", 1),
+    problems = []
+    for field, value, have, what in (
+            ("enterprises", n_enterprises, len(enterprises), "eligible enterprises"),
+            ("inspectors", inspectors_per_enterprise, len(inspectors), "active inspectors")):
+        problem = _int_problem(value, field, 1)
+        if problem is None and value > have:
+            problem = Problem(f"larger than the {have} {what}", field=field, value=value)
+        if problem is not None:
+            problems.append(problem)
+    problems += [p for p in (
         _int_problem(seed, "seed", 0, MAX_SEED),
         None if max_per_inspector is None else _int_problem(max_per_inspector,
                                                             "max_per_inspector", 1),
     ) if p is not None]
-    if not problems:
-        if n_enterprises > len(enterprises):
-            problems.append(Problem(f"larger than the {len(enterprises)} eligible enterprises",
-                                    field="enterprises", value=n_enterprises))
-        if inspectors_per_enterprise > len(inspectors):
-            problems.append(Problem(f"larger than the {len(inspectors)} active inspectors",
-                                    field="inspectors", value=inspectors_per_enterprise))
     problems += [Problem("listed twice", field="enterprise", value=e)
                  for e in _duplicates(e.enterprise_id for e in enterprises)]
     problems += [Problem("listed twice", field="inspector", value=i)
@@ -302,6 +303,12 @@ def draw_inspections(enterprises: Sequence[DrawEnterprise], inspectors: Sequence
     return DrawResult(seed, n, need, max_per_inspector, tuple(drawn), pairs, tuple(unstaffed))
 
 
+def unstaffed_text(unstaffed: Unstaffed, lang: str = "zh") -> str:
+    """Why ``unstaffed`` got no inspectors, for people (``lang`` 'zh' or 'en')."""
+    return t(f"enforcement.unstaffed.{unstaffed.reason}", lang,
+             eligible=unstaffed.eligible_inspectors, needed=unstaffed.needed)
+
+
 # --- the blacklist ----------------------------------------------------------------------
 
 class Listing(Protocol):
@@ -337,12 +344,13 @@ def is_blacklisted(entries: Iterable[Listing], at: datetime) -> bool:
 
 
 def listing_problems(*, enterprise_id: str, reason: str, listed_at: datetime,
-                     expires_at: datetime, decided_by: str, known_enterprises: Iterable[str],
+                     expires_at: datetime | None, decided_by: str, known_enterprises: Iterable[str],
                      current: Iterable[Listing] = ()) -> list[Problem]:
     """Everything wrong with a new blacklist entry, at once.
 
     ``current`` holds the enterprise's entries already kept: a new one may not overlap
-    one that has not ended (lift or let it expire first).
+    one that has not ended (lift or let it expire first). ``expires_at`` None: not
+    known (its text was refused already), so nothing is checked against it.
     """
     problems = []
     if enterprise_id not in set(known_enterprises):
@@ -353,8 +361,10 @@ def listing_problems(*, enterprise_id: str, reason: str, listed_at: datetime,
                                 value=reason))
     if not (decided_by or "").strip():
         problems.append(Problem("say who decided", field="decided_by", value=decided_by))
-    times_ok = True
+    times_ok = expires_at is not None
     for name, value in (("listed_at", listed_at), ("until", expires_at)):
+        if value is None:
+            continue
         try:
             as_utc(value, field=name)
         except ValueError as exc:

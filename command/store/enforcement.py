@@ -19,15 +19,26 @@ from typing import Any
 from sqlalchemy import JSON, BigInteger, Boolean, ForeignKey, Integer, String, Text, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from command import model
 from command.errors import StoreError
-from command.store._tables import Base, _fk, _name_time_columns, _str, _text, _time
+from command.store._tables import (
+    AgencyRow,
+    Base,
+    EnterpriseRow,
+    _fk,
+    _name_time_columns,
+    _str,
+    _text,
+    _time,
+)
 from command.store._types import stamp, utc
 from command.store.audit import append_audit, to_json_data
 
 __all__ = ["BlacklistRecord", "InspectorRecord", "ExclusionRecord", "DrawRecord",
            "add_listing", "lift_listing", "list_blacklist", "add_inspector",
            "set_inspector_active", "add_exclusion", "list_inspectors", "get_inspector",
-           "save_draw", "get_draw", "last_draw", "list_draws"]
+           "save_draw", "get_draw", "last_draw", "list_draws", "list_enterprises",
+           "agency_ids"]
 
 
 class BlacklistRow(Base):
@@ -119,6 +130,18 @@ class DrawRecord:
     drawn_by: str
     parameters: dict
     result: dict
+
+
+def list_enterprises(session: Session) -> list[model.Enterprise]:
+    """The enterprises of the loaded data set, by id (those that can be listed or drawn)."""
+    fields = [c.name for c in EnterpriseRow.__table__.columns]
+    return [model.Enterprise(**{f: getattr(r, f) for f in fields})
+            for r in session.scalars(select(EnterpriseRow).order_by(EnterpriseRow.enterprise_id))]
+
+
+def agency_ids(session: Session) -> set[str]:
+    """The ids of the agencies of the loaded data set (an inspector belongs to one)."""
+    return set(session.scalars(select(AgencyRow.agency_id)))
 
 
 def _listing(row: BlacklistRow) -> BlacklistRecord:
