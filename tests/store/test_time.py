@@ -36,7 +36,9 @@ def test_every_time_column_is_utc_and_named():
                             "unit_status_events.at", "audit_log.at", "users.locked_until",
                             "users.created_at", "users.password_changed_at",
                             "user_sessions.created_at", "user_sessions.expires_at",
-                            "user_sessions.ended_at"}
+                            "user_sessions.ended_at", "blacklist.listed_at",
+                            "blacklist.expires_at", "blacklist.lifted_at",
+                            "inspection_draws.drawn_at"}
     assert all(isinstance(t, UTCDateTime) and t.column == name for name, t in columns.items())
 
 
