@@ -31,6 +31,8 @@ PAGES: MappingProxyType = MappingProxyType({
     "/": "page.screen",
     "/materials": "page.materials",
     "/drills": "page.drills",
+    "/risk": "page.risk",
+    "/inspection": "page.inspection",
     "/account": "page.account",
     "/admin": "page.admin",
 })
@@ -43,6 +45,8 @@ ACTIONS: MappingProxyType = MappingProxyType({
     "incident.close": "close an incident",
     "scenario.load": "put a scenario on the live screen, or clear it",
     "drill.run": "run a drill or what-if comparison in the simulator",
+    "inspection.submit": "submit one's own enterprise's self-inspection",
+    "inspection.decide": "confirm, regrade or return a self-inspection (it enters the register)",
     "account.password": "change one's own password",
     "users.manage": "add, disable users and set their passwords",
 })
@@ -55,6 +59,8 @@ MATRIX: MappingProxyType = MappingProxyType({
     "page.screen": frozenset(_CENTRE + ("planner", "expert", "liaison", "admin", "wall")),
     "page.materials": frozenset(_CENTRE + ("planner", "liaison", "admin")),
     "page.drills": frozenset(_CENTRE + ("planner", "admin")),
+    "page.risk": frozenset(_CENTRE + ("planner", "expert", "liaison", "admin")),
+    "page.inspection": frozenset({"commander", "staff", "enterprise"}),
     "page.account": frozenset(r for r in _ALL if r != "wall"),
     "page.admin": frozenset({"admin"}),
     "incident.create": frozenset(_CENTRE),
@@ -63,6 +69,8 @@ MATRIX: MappingProxyType = MappingProxyType({
     "incident.close": frozenset({"commander", "duty_officer"}),
     "scenario.load": frozenset({"commander", "duty_officer"}),
     "drill.run": frozenset({"commander", "staff", "planner"}),
+    "inspection.submit": frozenset({"enterprise"}),
+    "inspection.decide": frozenset({"commander", "staff"}),
     "account.password": frozenset(r for r in _ALL if r != "wall"),
     "users.manage": frozenset({"admin"}),
 })

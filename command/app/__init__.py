@@ -18,6 +18,9 @@ Modules, one per use:
   move-up, the whole plan) as JSON-ready data
 - :mod:`command.app.drills`: drills and what-if comparisons from the planners' page
 - :mod:`command.app.access`: log-in, sessions, refusals, users
+- :mod:`command.app.risk`: the risk register, self-inspections and their confirmation
+- :mod:`command.app.enforcement`: the blacklist, inspectors and the double-random draw
 """
 
-__all__ = ["incidents", "screen", "scenarios", "situations", "optimise", "drills", "access"]
+__all__ = ["incidents", "screen", "scenarios", "situations", "optimise", "drills", "access",
+           "risk", "enforcement"]

@@ -19,6 +19,7 @@ def _init(args, settings) -> int:
     accounts = _first_accounts(settings, dataset)
     if accounts is not None:
         report["first_accounts"] = accounts
+    report["risk_register"] = _seed_register(settings, dataset)
 
     def text(r) -> str:
         lines = [f"{r['city']} data set in {r['url']} (revision {r['revision']}): "
@@ -65,6 +66,19 @@ def _first_accounts(settings, dataset) -> dict | None:
         fh.write(f"{made['password']}\nusers: {' '.join(made['users'])}\n")
     os.chmod(path, 0o600)
     return {**made, "password_file": str(path)}
+
+
+def _seed_register(settings, dataset) -> int:
+    """The data set's major hazard sources into the risk register (GB 18218 grades);
+    how many entries were written (0 when they are there already)."""
+    from command.app.risk import seed_register
+    from command.store import engine_for
+
+    engine = engine_for(settings)
+    try:
+        return seed_register(engine, dataset, actor="cli")
+    finally:
+        engine.dispose()
 
 
 def _upgrade(args, settings) -> int:

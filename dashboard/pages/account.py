@@ -24,7 +24,7 @@ dash.register_page(__name__, path="/account", name="account", name_key="nav.acco
 def layout(lang: str = "zh", **_query):
     lang = "en" if lang == "en" else "zh"
     user = current_user()
-    scope = user.agency_id or user.enterprise_id or user.grid_id or "—"
+    scope = scope_name(context.current().dataset, user, lang)
     perms = sorted(permissions_of(user.role))
     pw = [] if not allowed(user.role, "account.password") else [
         html.Section(className="card", children=[
@@ -56,6 +56,22 @@ def layout(lang: str = "zh", **_query):
         ]),
         *pw,
     ])
+
+
+def scope_name(dataset, user, lang: str) -> str:
+    """The agency, enterprise or grid cell a user belongs to, by name (its id when the
+    data set no longer has it), or "—"."""
+    for attr, items, key in (("agency_id", dataset.agencies, "agency_id"),
+                             ("enterprise_id", dataset.enterprises, "enterprise_id"),
+                             ("grid_id", dataset.grid_cells, "grid_id")):
+        value = getattr(user, attr)
+        if value:
+            item = next((x for x in items if getattr(x, key) == value), None)
+            if item is None:
+                return value
+            name = getattr(item, "name_en", "") if lang == "en" else ""
+            return f"{name or item.name_zh} ({value})"
+    return "—"
 
 
 def _path_of(permission: str) -> str | None:

@@ -100,6 +100,8 @@ PEOPLE = {
     "planner1": ("planner", "李规划", {}),
     "wall": ("wall", "大屏", {}),
     "admin1": ("admin", "管理员", {}),
+    "zhao": ("enterprise", "赵安全", {"enterprise": "N05"}),
+    "staff1": ("staff", "钱值守", {}),
 }
 
 

@@ -38,7 +38,9 @@ def test_every_time_column_is_utc_and_named():
                             "user_sessions.created_at", "user_sessions.expires_at",
                             "user_sessions.ended_at", "blacklist.listed_at",
                             "blacklist.expires_at", "blacklist.lifted_at",
-                            "inspection_draws.drawn_at"}
+                            "inspection_draws.drawn_at", "risk_points.updated_at",
+                            "risk_grade_history.at", "self_inspections.submitted_at",
+                            "self_inspections.decided_at"}
     assert all(isinstance(t, UTCDateTime) and t.column == name for name, t in columns.items())
 
 
