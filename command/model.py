@@ -192,8 +192,8 @@ class Depot:
     name_zh: str
     name_en: str
     level: Literal["city", "district", "enterprise"]
-    agency_id: str
     district: str
+    agency_id: str
     lat: float
     lon: float
     source: Source

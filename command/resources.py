@@ -218,8 +218,8 @@ class DepotRow(_Row):
     name_zh: Text
     name_en: Text
     level: DepotLevel
-    agency_id: Id
     district: Text
+    agency_id: Id
     lat: Degrees
     lon: Degrees
     source: Source

@@ -45,8 +45,8 @@ class UnitRecord:
     name_zh: str
     agency_id: str
     capability: str
+    base_id: str  # where it stands, then its crew and live state
     crew: int
-    base_id: str
     base_lat: float
     base_lon: float
     district: str
@@ -78,8 +78,8 @@ def _unit_select():
 
 
 def _record(team: TeamRow, lat: float, lon: float, district: str) -> UnitRecord:
-    return UnitRecord(team.unit_id, team.name_zh, team.agency_id, team.capability, team.crew,
-                      team.base_id, lat, lon, district, team.status, team.incident_id,
+    return UnitRecord(team.unit_id, team.name_zh, team.agency_id, team.capability, team.base_id,
+                      team.crew, lat, lon, district, team.status, team.incident_id,
                       team.status_changed_at)
 
 

@@ -246,8 +246,11 @@ def test_navigation_lists_every_registered_page(ctx, screen):
     *_, links = shell_texts("en", "/", role="admin")
     texts = [link.children for link in links]
     assert texts[0] == "Command screen"
-    for page in dash.page_registry.values():
-        assert t(page["name_key"], "en") in texts
+    from command.access import allowed, page_permission
+
+    for page in dash.page_registry.values():  # the administrator's pages, and only those
+        may = allowed("admin", page_permission(page["relative_path"]))
+        assert (t(page["name_key"], "en") in texts) == may, page["relative_path"]
     # each role sees only its pages: the wall the screen, a planner no user admin
     *_, wall = shell_texts("en", "/", role="wall")
     assert [link.children for link in wall] == ["Command screen"]

@@ -100,7 +100,7 @@ def make_dataset(**changes) -> m.Dataset:
         ),
         items=(m.Item("tent", "帐篷", "tent", "顶", "each"),
                m.Item("water", "饮用水", "drinking water", "箱", "case")),
-        depots=(m.Depot("D1", "市级储备库", "City depot", "city", "fire", "鄂城区", 30.38, 114.88,
+        depots=(m.Depot("D1", "市级储备库", "City depot", "city", "鄂城区", "fire", 30.38, 114.88,
                         src),),
         stocks=(m.Stock("D1", "tent", 200.0, src), m.Stock("D1", "water", 1500.0, src)),
         hospitals=(m.Hospital("H1", "鄂州市中心医院", "Ezhou Central Hospital", "三甲", "鄂城区",

@@ -103,5 +103,7 @@ def test_db_init_loads_the_ezhou_data_set_once(env, capsys):
     assert "first_accounts" not in second  # never a second password
     assert main(["db", "status", "--json"]) == 0
     status = _json(capsys)
-    assert status["last_change_id"] == 1 + 10  # the load, then one entry per account
+    # the load, one entry per account, one per major hazard source entering the register
+    assert first["risk_register"] == len(dataset.hazard_sources) and second["risk_register"] == 0
+    assert status["last_change_id"] == 1 + 10 + len(dataset.hazard_sources)
     assert status["tables"]["teams"] == expected["teams"]
