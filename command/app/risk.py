@@ -24,7 +24,7 @@ from command.risk.gb18218 import find_substance, gb18218_grade
 from command.risk.inspection import next_state, score
 from command.store import risk as risk_store
 
-__all__ = ["GB18218_COLOUR", "seed_register", "register", "history", "register_csv",
+__all__ = ["GB18218_COLOUR", "seed_register", "district_outlines", "register", "history", "register_csv",
            "submit_inspection", "decide_inspection", "inspections", "checklist_of_enterprise"]
 
 #: The register colour of a GB 18218-2018 grade. The standard sets grades, not colours;
@@ -76,6 +76,28 @@ def seed_register(engine: Engine, dataset: Dataset, *, actor: str = "system",
                 now=now)
             written += changed
     return written
+
+
+def district_outlines(resources_dir) -> list[dict]:
+    """The data set's district outlines (``districts.geojson``, WGS84; see its build
+    script) as lines to draw: ``name_zh``, ``name_en``, ``lat`` and ``lon`` lists with
+    None between rings. [] when the data set has no outlines."""
+    import json
+    from pathlib import Path
+
+    path = Path(resources_dir) / "districts.geojson"
+    if not path.is_file():
+        return []
+    out = []
+    for f in json.loads(path.read_text(encoding="utf-8"))["features"]:
+        lat, lon = [], []
+        for poly in f["geometry"]["coordinates"]:
+            for ring in poly:
+                lon += [p[0] for p in ring] + [None]
+                lat += [p[1] for p in ring] + [None]
+        out.append({"name_zh": f["properties"]["name"], "name_en": f["properties"]["name_en"],
+                    "lat": lat, "lon": lon})
+    return out
 
 
 def register(engine: Engine, *, district: str | None = None, grade: str | None = None,

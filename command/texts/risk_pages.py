@@ -5,6 +5,7 @@ TABLE: dict[str, tuple[str, str]] = {
     "nav.risk": ("风险一张图", "Risk map"),
     "nav.inspection": ("企业自查", "Self-inspection"),
     "risk.register": ("风险清单", "Risk register"),
+    "risk.districts": ("区界", "District boundaries"),
     "risk.filter.district": ("区", "District"),
     "risk.filter.industry": ("行业", "Industry"),
     "risk.filter.grade": ("等级", "Grade"),

@@ -88,7 +88,8 @@ def render(ctx, lang: str, filters: dict):
     """(map figure, register table, count line) for ``filters``."""
     points = risk.register(ctx.engine, **filters)
     lat, lon = ctx.road_lines
-    fig = views.risk_map(points, road_lat=lat, road_lon=lon, bbox=ctx.bbox, lang=lang)
+    fig = views.risk_map(points, road_lat=lat, road_lon=lon, bbox=ctx.bbox, lang=lang,
+                         outlines=risk.district_outlines(ctx.settings.resources_dir))
     by = Counter(p.grade for p in points)
     count = t("risk.count", lang, n=len(points), **{g: by.get(g, 0) for g in RISK_GRADES})
     rows = views.register_rows(points, lang, ctx.dataset.meta.get("districts", {}))

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import plotly.graph_objects as go
+
 from command.clock import beijing
 from command.i18n import t
 from command.model import RISK_GRADES
-from dashboard.figures import GRADE_COLORS, PointLayer, map_figure
+from dashboard.figures import GRADE_COLORS, THEME, PointLayer, map_figure
 
 __all__ = ["register_rows", "risk_map", "history_rows", "proposal_view", "grade_label"]
 
@@ -34,9 +36,10 @@ def register_rows(points: Sequence, lang: str, districts_en: dict | None = None)
              "updated": beijing(p.updated_at).strftime("%Y-%m-%d %H:%M")} for p in points]
 
 
-def risk_map(points: Sequence, *, road_lat, road_lon, bbox, lang: str):
-    """The register on the road map: one layer per grade, in its colour, most severe
-    drawn last (on top)."""
+def risk_map(points: Sequence, *, road_lat, road_lon, bbox, lang: str,
+             outlines: Sequence[dict] = ()):
+    """The register on the road map: the district outlines, then one layer per grade in
+    its colour, most severe drawn last (on top)."""
     layers = []
     for grade in reversed(RISK_GRADES):
         chosen = [p for p in points if p.grade == grade]
@@ -44,7 +47,14 @@ def risk_map(points: Sequence, *, road_lat, road_lon, bbox, lang: str):
             f"grade.{grade}", [p.lat for p in chosen], [p.lon for p in chosen],
             [f"{p.name_en if lang == 'en' else p.name_zh} · {grade_label(grade, lang)}"
              for p in chosen], GRADE_COLORS[grade], "circle", 14))
-    return map_figure(road_lat=road_lat, road_lon=road_lon, bbox=bbox, layers=layers, lang=lang)
+    fig = map_figure(road_lat=road_lat, road_lon=road_lon, bbox=bbox, layers=layers, lang=lang)
+    for i, o in enumerate(outlines):
+        fig.add_trace(go.Scatter(
+            x=o["lon"], y=o["lat"], mode="lines", name=t("risk.districts", lang),
+            legendgroup="districts", showlegend=i == 0, hoverinfo="text",
+            text=o["name_en"] if lang == "en" else o["name_zh"],
+            line={"color": THEME["muted"], "width": 2, "dash": "dot"}))
+    return fig
 
 
 def history_rows(changes: Sequence, lang: str) -> list[dict]:

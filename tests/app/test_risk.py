@@ -4,9 +4,13 @@ history, and refusals that write nothing."""
 
 from __future__ import annotations
 
+import json
+import math
+import runpy
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from shapely.geometry import shape
 
 from command import store
 from command.app import access, risk
@@ -95,3 +99,36 @@ def test_refusals_write_nothing(ezhou_store, ezhou_dataset):
                                actor="supervisor", grade="purple", reason="")
     assert {p.field for p in err.value.problems} == {"grade", "reason"}
     assert _changes(engine) == before and not risk.register(engine)
+
+
+def test_the_district_outlines_are_ezhous_three_districts_in_wgs84(ezhou_settings,
+                                                                   ezhou_dataset):
+    outlines = risk.district_outlines(ezhou_settings.resources_dir)
+    assert {o["name_zh"] for o in outlines} == set(ezhou_dataset.meta["districts"])
+    data = json.loads((ezhou_settings.resources_dir / "districts.geojson").read_text("utf-8"))
+    # planar area at 30.4 N (km2): 1,586 km2 in all by the shared folder's own count,
+    # against the published 1,596 km2 of the city
+    km_per_deg_lat, km_per_deg_lon = 110.85, 111.32 * math.cos(math.radians(30.4))
+    area = sum(shape(f["geometry"]).area for f in data["features"]) * km_per_deg_lat \
+        * km_per_deg_lon
+    assert area == pytest.approx(1596, rel=0.02)
+    # every place of the data set's enterprises lies inside the outlines (WGS84, like them)
+    union = shape(data["features"][0]["geometry"])
+    for f in data["features"][1:]:
+        union = union.union(shape(f["geometry"]))
+    inside = sum(union.buffer(0.002).contains(shape({"type": "Point", "coordinates":
+                                                     [e.lon, e.lat]}))
+                 for e in ezhou_dataset.enterprises)
+    assert inside >= len(ezhou_dataset.enterprises) - 1
+
+
+def test_the_outlines_file_is_what_its_script_makes(ezhou_settings, tmp_path):
+    source = ezhou_settings.resources_dir.parents[2].parent / "shared" / "geo" / \
+        "ezhou-districts-gcj02.geojson"
+    if not source.is_file():
+        pytest.skip(f"the shared GCJ-02 outlines are not at {source}")
+    script = runpy.run_path(str(ezhou_settings.resources_dir / "build_districts.py"))
+    out = tmp_path / "districts.geojson"
+    assert script["main"](["build", str(source), str(out)]) == 0
+    assert out.read_text("utf-8") == \
+        (ezhou_settings.resources_dir / "districts.geojson").read_text("utf-8")
