@@ -76,7 +76,7 @@ def test_the_weights_pull_a_post_toward_people_near_severe_risk():
               Place("e", 30.0, 115.00, 100)]
     dist = np.array([[0, 1, 2], [1, 0, 1], [2, 1, 0]], dtype=float)
     plain = p_median(dist, 1, time_limit_s=5.0, weights=siting_weights(places, []))
-    assert plain.facilities == [1]
+    assert plain.facilities == (1,)
     red = [P("x", "red", 30.0, 115.0), P("x", "red", 30.0, 115.001)]
     weighted = p_median(dist, 1, time_limit_s=5.0, weights=siting_weights(places, red))
-    assert weighted.facilities == [2]
+    assert weighted.facilities == (2,)
