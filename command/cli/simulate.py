@@ -218,6 +218,10 @@ def experiment_text(d: dict, lang: str = "zh") -> str:
 
     lines = [t("sim.cli.header", lang, source=d["source"], days=f"{d['days']:g}",
                reps=d["replications"], seed=d["seed"], seconds=d["seconds"])]
+    if d.get("risk_weighted"):
+        w = d["risk_weighted"]
+        lines.append(t("feeds.cli.weighted", lang, n=w["points"], multipliers=", ".join(
+            f"{k} x{v:.3g}" for k, v in sorted(w["multipliers"].items())) or "—"))
     for v in d["variants"]:
         lines.append("")
         lines.append(t("sim.cli.variant", lang, name=v["name"], policy=v["policy"],

@@ -45,6 +45,9 @@ TABLE: dict[str, tuple[str, str]] = {
     "rating.col.days_since": ("距今（天）", "Days since"),
     "rating.col.problem": ("问题", "Problem"),
     "rating.cli.report_written": ("报告已写入 {path}", "Report written to {path}"),
+    "feeds.cli.weighted": ("事故率按风险登记加权：风险点 {n} 个；工业类事故率倍数 {multipliers}",
+                           "rates weighted by the risk register: {n} points; industrial "
+                           "rates x {multipliers}"),
     # --- enforcement page ----------------------------------------------------------------
     "nav.enforcement": ("执法检查", "Enforcement"),
     "enfpage.enterprise": ("企业", "Enterprise"),

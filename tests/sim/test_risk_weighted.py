@@ -75,3 +75,14 @@ def test_the_command_says_what_it_applied(red_huarong, monkeypatch, capsys):
     assert data["risk_weighted"]["multipliers"]["华容区"] == pytest.approx(4.4)
     assert main(args) == 0
     assert "risk_weighted" not in json.loads(capsys.readouterr().out)
+
+
+def test_the_text_names_the_weighting():
+    from command.cli.simulate import experiment_text
+
+    d = {"source": "rates", "days": 1.0, "replications": 1, "seed": 0, "seconds": 0.1,
+         "variants": [], "comparisons": [],
+         "risk_weighted": {"points": 17, "multipliers": {"华容区": 4.4, "鄂城区": 2.3}}}
+    assert experiment_text(d, "en").splitlines()[1] == (
+        "rates weighted by the risk register: 17 points; industrial rates x 华容区 x4.4, "
+        "鄂城区 x2.3")
