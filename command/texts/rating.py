@@ -65,9 +65,6 @@ TABLE: dict[str, tuple[str, str]] = {
     "enfpage.history": ("历次抽查", "Previous draws"),
     "enfpage.no_draws": ("尚无抽查记录", "No draw yet"),
     "enfpage.draw_line": ("第 {draw_id} 次 · {when} · 种子 {seed} · 企业 {n} 家 · {actor}",
-                          "No. {draw_id} · {when} · seed {seed} · {n} enterprises · {actor}"),
-    "enfpage.listed": ("已列入：{enterprise}", "Listed: {enterprise}"),
-    "enfpage.lifted": ("已移出：{enterprise}", "Lifted: {enterprise}"),
+                          "No. {draw_id} · {when} · seed {seed} · enterprises: {n} · {actor}"),
     "enfpage.drawn": ("已抽取：第 {draw_id} 次", "Drawn: no. {draw_id}"),
-    "enfpage.not_number": ("请填写整数", "write a whole number"),
 }
