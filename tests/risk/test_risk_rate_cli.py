@@ -76,3 +76,21 @@ def test_bad_options_exit_2_naming_them_and_write_nothing(rate, tmp_path):
     assert not (tmp_path / "r.pdf").exists()
     with store.session_scope(rate.engine, read_only=True) as s:
         assert store.last_change_id(s) == before
+
+
+def test_the_text_lists_what_changed_and_why(rate):
+    from dataclasses import asdict
+
+    from command.store import risk as risk_store
+
+    with store.session_scope(rate.engine) as s:  # RP-HZ01 is 三级 (yellow): make it stale
+        rec = risk_store.get_risk_point(s, "RP-HZ01")
+        point = {k: v for k, v in asdict(rec).items()
+                 if k not in ("method", "inputs", "updated_at", "updated_by")}
+        risk_store.upsert_risk_point(s, {**point, "grade": "orange"}, method=rec.method,
+                                     inputs=rec.inputs, reason="hand edit", actor="t", now=NOW)
+    code, out, _ = rate("--period", "month")
+    lines = out.splitlines()
+    assert code == 0 and lines[2] == "等级变化及原因"
+    assert lines[3].startswith("  RP-HZ01    按危险化学品重大危险源辨识与分级（GB 18218-2018）")
+    assert lines[3].endswith("等级应为黄（原为橙）")
