@@ -33,6 +33,7 @@ PAGES: MappingProxyType = MappingProxyType({
     "/drills": "page.drills",
     "/risk": "page.risk",
     "/inspection": "page.inspection",
+    "/enforcement": "page.enforcement",
     "/account": "page.account",
     "/admin": "page.admin",
 })
@@ -47,6 +48,8 @@ ACTIONS: MappingProxyType = MappingProxyType({
     "drill.run": "run a drill or what-if comparison in the simulator",
     "inspection.submit": "submit one's own enterprise's self-inspection",
     "inspection.decide": "confirm, regrade or return a self-inspection (it enters the register)",
+    "blacklist.manage": "list an enterprise on the blacklist, or lift it",
+    "inspection.draw": "run the double-random inspection draw",
     "account.password": "change one's own password",
     "users.manage": "add, disable users and set their passwords",
 })
@@ -61,6 +64,7 @@ MATRIX: MappingProxyType = MappingProxyType({
     "page.drills": frozenset(_CENTRE + ("planner", "admin")),
     "page.risk": frozenset(_CENTRE + ("planner", "expert", "liaison", "admin")),
     "page.inspection": frozenset({"commander", "staff", "enterprise"}),
+    "page.enforcement": frozenset({"commander", "staff", "admin"}),
     "page.account": frozenset(r for r in _ALL if r != "wall"),
     "page.admin": frozenset({"admin"}),
     "incident.create": frozenset(_CENTRE),
@@ -71,6 +75,8 @@ MATRIX: MappingProxyType = MappingProxyType({
     "drill.run": frozenset({"commander", "staff", "planner"}),
     "inspection.submit": frozenset({"enterprise"}),
     "inspection.decide": frozenset({"commander", "staff"}),
+    "blacklist.manage": frozenset({"commander", "staff"}),
+    "inspection.draw": frozenset({"commander", "staff"}),
     "account.password": frozenset(r for r in _ALL if r != "wall"),
     "users.manage": frozenset({"admin"}),
 })

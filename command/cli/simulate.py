@@ -10,7 +10,9 @@ are per hour.
 nearest,optimiser`` (one variant per policy, common random numbers, paired differences),
 ``--remove-base``/``--add-units``/``--close-road`` for a what-if against the baseline,
 ``--json`` and ``--report FILE.html`` (or ``.csv``). Replications run on Dask (the
-``dask_scheduler`` setting, or a local cluster) with ``--parallel``.
+``dask_scheduler`` setting, or a local cluster) with ``--parallel``. ``--risk-weighted``
+scales each district's industrial incident rates by the risk points of the register in
+the store (:func:`command.risk.feeds.risk_weighted_rates`, docs/risk.md).
 """
 
 from __future__ import annotations
@@ -216,6 +218,10 @@ def experiment_text(d: dict, lang: str = "zh") -> str:
 
     lines = [t("sim.cli.header", lang, source=d["source"], days=f"{d['days']:g}",
                reps=d["replications"], seed=d["seed"], seconds=d["seconds"])]
+    if d.get("risk_weighted"):
+        w = d["risk_weighted"]
+        lines.append(t("feeds.cli.weighted", lang, n=w["points"], multipliers=", ".join(
+            f"{k} x{v:.3g}" for k, v in sorted(w["multipliers"].items())) or "—"))
     for v in d["variants"]:
         lines.append("")
         lines.append(t("sim.cli.variant", lang, name=v["name"], policy=v["policy"],
@@ -244,15 +250,15 @@ def write_report(result, path: str, lang: str) -> None:
     Path(path).write_text(text, encoding="utf-8")
 
 
-def run_with_options(args, settings, **kwargs):
+def run_with_options(args, settings, *, dataset=None, **kwargs):
     """Run :func:`command.sim.run_experiment` with the CLI's progress bar and Dask
-    options; the network and data set are loaded here."""
+    options; the network and (unless given) the data set are loaded here."""
     from command.resources import load_dataset
     from command.roads import load_network
     from command.sim import run_experiment
 
     network = load_network(settings)
-    dataset = load_dataset(settings.resources_dir)
+    dataset = dataset or load_dataset(settings.resources_dir)
     progress, bar = _progress_bar(not args.json and sys.stderr.isatty())
     try:
         if args.parallel:
@@ -271,10 +277,28 @@ def run_with_options(args, settings, **kwargs):
             bar.close()
 
 
-def emit_result(args, result) -> None:
+def risk_weighted_dataset(settings):
+    """The data set with its industrial incident rates scaled by the register in the
+    store, and what was applied (``points``, ``multipliers`` by district)."""
+    import dataclasses
+
+    from command.app.risk import register
+    from command.cli.risk_enforce import _store
+    from command.resources import load_dataset
+    from command.risk.feeds import district_multipliers, risk_weighted_rates
+
+    dataset = load_dataset(settings.resources_dir)
+    with _store(settings) as engine:
+        points = register(engine)
+    rates = risk_weighted_rates(dataset.incident_rates, points)
+    return dataclasses.replace(dataset, incident_rates=rates), {
+        "points": len(points), "multipliers": district_multipliers(points)}
+
+
+def emit_result(args, result, extra: dict | None = None) -> None:
     from command.i18n import t
 
-    data = result.to_dict()
+    data = {**result.to_dict(), **(extra or {})}
     if args.report:
         write_report(result, args.report, args.lang)
     emit(data, as_json=args.json, text=lambda d: experiment_text(d, args.lang))
@@ -286,10 +310,14 @@ def _city(args, settings) -> int:
     problems = _city_problems(args)
     if problems:
         raise SimulationOptionsError("The simulation cannot run with these options.", problems)
-    result = run_with_options(args, settings, variants=city_variants(args), days=args.days,
-                              replications=args.replications, seed=args.seed,
+    dataset, extra = None, None
+    if args.risk_weighted:
+        dataset, weighted = risk_weighted_dataset(settings)
+        extra = {"risk_weighted": weighted}
+    result = run_with_options(args, settings, dataset=dataset, variants=city_variants(args),
+                              days=args.days, replications=args.replications, seed=args.seed,
                               policy=args.policy, moveup=args.moveup, per_day=args.per_day)
-    emit_result(args, result)
+    emit_result(args, result, extra)
     return 0
 
 
@@ -330,6 +358,9 @@ def register(cli: CLI) -> None:
                    help="what-if: add N units of a capability at a base (repeatable)")
     g.add_argument("--close-road", action="append", metavar="NAME",
                    help="what-if: close a road or bridge by name or reference (repeatable)")
+    g.add_argument("--risk-weighted", action="store_true",
+                   help="scale each district's industrial incident rates by 1 + the grade "
+                   "weights of its risk points in the register (docs/risk.md)")
     g.set_defaults(handler=_city)
     p = simulate.add_parser(
         "queue", help="the bare M/M/c queue against Erlang C (validates the engine)",
