@@ -24,7 +24,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import AfterValidator, Field, model_validator
+from pydantic import AfterValidator, Field, ValidationInfo, field_validator, model_validator
 
 from command._schema import Count, IncidentType, Name, Slug, StrictModel, one_of
 from command.errors import DataError, Problem
@@ -115,12 +115,13 @@ class Question(StrictModel):
     answer: Annotated[str, Field(pattern=f"^[{LETTERS}]$")]
     source: QuestionSource
 
-    @model_validator(mode="after")
-    def _answer_is_an_option(self) -> Question:
-        if LETTERS.index(self.answer) >= len(self.options):
-            raise ValueError(f"answer {self.answer} is not one of the "
-                             f"{len(self.options)} options")
-        return self
+    @field_validator("answer")
+    @classmethod
+    def _answer_is_an_option(cls, answer: str, info: ValidationInfo) -> str:
+        options = info.data.get("options")  # absent when the options were refused
+        if options is not None and LETTERS.index(answer) >= len(options):
+            raise ValueError(f"not one of the {len(options)} options")
+        return answer
 
 
 class QuestionFile(StrictModel):
@@ -137,10 +138,19 @@ def _twice(ids: Sequence[str], located, key: str) -> list[Problem]:
     return out
 
 
-# Files are read at most once per version (path and modification time): pages search on
-# every keystroke.
+def _version(path: Path) -> tuple[int, int]:
+    # (modification time, size): a file is read again when it changes; a missing one is
+    # reported by load_model
+    try:
+        st = path.stat()
+    except OSError:
+        return (0, 0)
+    return (st.st_mtime_ns, st.st_size)
+
+
+# Files are read at most once per version: pages search on every keystroke.
 @lru_cache(maxsize=8)
-def _cases(path: str, _mtime_ns: int) -> tuple[Case, ...]:
+def _cases(path: str, _changed: tuple[int, int]) -> tuple[Case, ...]:
     parsed, located = load_model(CaseFile, path, what="case library")
     problems = _twice([c.id for c in parsed.cases], located, "cases")
     industries = load_checklists()
@@ -165,11 +175,12 @@ def load_cases(path: str | Path) -> tuple[Case, ...]:
         is neither ``public: <where>`` nor ``illustrative``, an id used twice.
     """
     path = Path(path)
-    return _cases(str(path), path.stat().st_mtime_ns if path.exists() else 0)
+    return _cases(str(path), _version(path))
 
 
 @lru_cache(maxsize=8)
-def _questions(path: str, _mtime_ns: int, case_ids: frozenset[str]) -> tuple[Question, ...]:
+def _questions(path: str, _changed: tuple[int, int],
+               case_ids: frozenset[str]) -> tuple[Question, ...]:
     parsed, located = load_model(QuestionFile, path, what="question bank")
     problems = _twice([q.id for q in parsed.questions], located, "questions")
     for n, q in enumerate(parsed.questions):
@@ -193,8 +204,7 @@ def load_questions(path: str | Path, cases: Iterable[Case]) -> tuple[Question, .
         neither or both of case and standard, an unknown case, an id used twice.
     """
     path = Path(path)
-    return _questions(str(path), path.stat().st_mtime_ns if path.exists() else 0,
-                      frozenset(c.id for c in cases))
+    return _questions(str(path), _version(path), frozenset(c.id for c in cases))
 
 
 # --- search ------------------------------------------------------------------------------
