@@ -118,7 +118,7 @@ def test_cases_are_searched_and_found_by_id(site):
     folder, _engine = site
     assert [h.case.id for h in tr.search(folder, "硝化废料")][:1] == ["xiangshui-2019"]
     assert len(tr.search(folder, None)) == len(tr.cases(folder))
-    assert tr.get_case(folder, "shiyan-2021").casualties.deaths == 25
+    assert tr.get_case(folder, "shiyan-2021").casualties.deaths == 26
     with pytest.raises(DataError) as err:
         tr.get_case(folder, "atlantis-1900")
     assert "field 'case' (value 'atlantis-1900')" in str(err.value)
