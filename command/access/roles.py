@@ -36,6 +36,8 @@ PAGES: MappingProxyType = MappingProxyType({
     "/enforcement": "page.enforcement",
     "/account": "page.account",
     "/admin": "page.admin",
+    "/cases": "page.cases",
+    "/quiz": "page.quiz",
 })
 
 #: Actions that change state, with what they do.
@@ -52,6 +54,7 @@ ACTIONS: MappingProxyType = MappingProxyType({
     "inspection.draw": "run the double-random inspection draw",
     "account.password": "change one's own password",
     "users.manage": "add, disable users and set their passwords",
+    "quiz.take": "take a safety-training quiz (one's own score is kept)",
 })
 
 _CENTRE = ("commander", "duty_officer", "staff")
@@ -79,6 +82,10 @@ MATRIX: MappingProxyType = MappingProxyType({
     "inspection.draw": frozenset({"commander", "staff"}),
     "account.password": frozenset(r for r in _ALL if r != "wall"),
     "users.manage": frozenset({"admin"}),
+    # training is for everyone who works with the system; the kiosk account has no person
+    "page.cases": frozenset(r for r in _ALL if r != "wall"),
+    "page.quiz": frozenset(r for r in _ALL if r != "wall"),
+    "quiz.take": frozenset(r for r in _ALL if r != "wall"),
 })
 
 

@@ -20,7 +20,9 @@ Modules, one per use:
 - :mod:`command.app.access`: log-in, sessions, refusals, users
 - :mod:`command.app.risk`: the risk register, self-inspections and their confirmation
 - :mod:`command.app.enforcement`: the blacklist, inspectors and the double-random draw
+- :mod:`command.app.rating`: periodic re-rating of the register and its report
+- :mod:`command.app.training`: the accident case library and the safety quiz
 """
 
 __all__ = ["incidents", "screen", "scenarios", "situations", "optimise", "drills", "access",
-           "risk", "enforcement"]
+           "risk", "enforcement", "rating", "training"]

@@ -24,9 +24,11 @@ __all__ = ["LiveSnapshot", "live_snapshot", "StandardShare", "share_within_stand
            "change_id", "route_coords", "ScenarioOverlay", "scenario_overlay"]
 
 
-#: Audit entries about people's accounts (log-ins, refusals, users): in the audit log,
-#: not on the operational ticker of the wall.
-_OFF_TICKER = frozenset({"login", "logout", "user", "access", "password"})
+#: Audit entries that are not about the response (accounts, log-ins, refusals, risk
+#: grading, inspections, enforcement, training): in the audit log, not on the wall's
+#: operational ticker.
+_OFF_TICKER = frozenset({"login", "logout", "user", "access", "password", "risk",
+                         "inspection", "inspector", "blacklist", "quiz"})
 
 
 def change_id(engine: Engine) -> int:

@@ -89,5 +89,8 @@ TABLE: dict[str, tuple[str, str]] = {
         "drill.run": ("运行演练", "Run drills"),
         "account.password": ("修改本人密码", "Change one's own password"),
         "users.manage": ("管理用户", "Manage users"),
+        "page.cases": ("事故案例库", "Accident cases"),
+        "page.quiz": ("安全培训测验", "Safety quiz"),
+        "quiz.take": ("参加培训测验", "Take a safety quiz"),
     }.items()},
 }

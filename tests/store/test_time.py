@@ -40,7 +40,8 @@ def test_every_time_column_is_utc_and_named():
                             "blacklist.expires_at", "blacklist.lifted_at",
                             "inspection_draws.drawn_at", "risk_points.updated_at",
                             "risk_grade_history.at", "self_inspections.submitted_at",
-                            "self_inspections.decided_at"}
+                            "self_inspections.decided_at", "quiz_attempts.started_at",
+                            "quiz_attempts.finished_at"}
     assert all(isinstance(t, UTCDateTime) and t.column == name for name, t in columns.items())
 
 
