@@ -34,6 +34,7 @@ PAGES: MappingProxyType = MappingProxyType({
     "/risk": "page.risk",
     "/inspection": "page.inspection",
     "/enforcement": "page.enforcement",
+    "/rating": "page.rating",
     "/account": "page.account",
     "/admin": "page.admin",
     "/cases": "page.cases",
@@ -55,6 +56,7 @@ ACTIONS: MappingProxyType = MappingProxyType({
     "account.password": "change one's own password",
     "users.manage": "add, disable users and set their passwords",
     "quiz.take": "take a safety-training quiz (one's own score is kept)",
+    "risk.rate": "run the periodic re-rating of the risk register",
 })
 
 _CENTRE = ("commander", "duty_officer", "staff")
@@ -68,6 +70,7 @@ MATRIX: MappingProxyType = MappingProxyType({
     "page.risk": frozenset(_CENTRE + ("planner", "expert", "liaison", "admin")),
     "page.inspection": frozenset({"commander", "staff", "enterprise"}),
     "page.enforcement": frozenset({"commander", "staff", "admin"}),
+    "page.rating": frozenset(_CENTRE + ("planner", "admin")),
     "page.account": frozenset(r for r in _ALL if r != "wall"),
     "page.admin": frozenset({"admin"}),
     "incident.create": frozenset(_CENTRE),
@@ -86,6 +89,7 @@ MATRIX: MappingProxyType = MappingProxyType({
     "page.cases": frozenset(r for r in _ALL if r != "wall"),
     "page.quiz": frozenset(r for r in _ALL if r != "wall"),
     "quiz.take": frozenset(r for r in _ALL if r != "wall"),
+    "risk.rate": frozenset({"commander", "staff"}),
 })
 
 

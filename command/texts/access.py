@@ -73,6 +73,8 @@ TABLE: dict[str, tuple[str, str]] = {
         "page.materials": ("物资储备", "Material reserves"),
         "page.drills": ("演练推演", "Drills"),
         "page.risk": ("风险一张图", "Risk map"),
+        "page.rating": ("定期评级", "Periodic rating"),
+        "risk.rate": ("运行定期评级", "Run the periodic rating"),
         "page.inspection": ("企业自查", "Self-inspection"),
         "inspection.submit": ("提交企业自查", "Submit a self-inspection"),
         "inspection.decide": ("审核企业自查", "Confirm self-inspections"),

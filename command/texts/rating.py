@@ -3,6 +3,13 @@
 
 TABLE: dict[str, tuple[str, str]] = {
     # --- periodic rating -----------------------------------------------------------------
+    "nav.rating": ("定期评级", "Periodic rating"),
+    "rating.page.title": ("风险清单定期评级", "Periodic rating of the risk register"),
+    "rating.page.run": ("运行评级", "Run the rating"),
+    "rating.page.hint": ("选择周期并运行，报告显示在下方", "Choose a period and run: the report shows below"),
+    "rating.page.done": ("已复核 {reviewed} 个风险点：{changed} 个等级变化，{overdue} 个自查逾期",
+                         "{reviewed} risk points reviewed: {changed} grades changed, "
+                         "{overdue} inspections overdue"),
     "rating.period.year": ("年度", "yearly"),
     "rating.period.month": ("月度", "monthly"),
     "rating.period.week": ("每周", "weekly"),
