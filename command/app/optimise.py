@@ -216,3 +216,58 @@ def complete_plan(prep: Prepared, *, time_limit_s: float | None = None) -> tuple
                "moveup_status": moves["status"], "coverage_before": moves["before"],
                "coverage_after": moves["after"]}
     return plan, figures
+
+
+def site_city(network, dataset, *, p: int, max_snap_distance_m: float, engine=None,
+              time_limit_s: float, method: str = "auto", seed: int = 0) -> dict:
+    """Where ``p`` standby posts serve the city's towns best (p-median over road travel
+    times): demand at every town centre of the data set weighted by its population, or,
+    with the store's ``engine``, by population x (1 + the risk points within 3 km)
+    (:func:`command.risk.feeds.siting_weights`); candidate sites are the town centres.
+
+    Returns
+    -------
+    dict
+        The solver keys (``status``, ``objective`` in weighted seconds, ``bound``,
+        ``seconds`` ...), ``p``, ``n``, ``risk_weighted``, ``sites`` (``area_id``,
+        ``name_zh``, ``name_en``, ``lat``, ``lon``, ``weight``) and ``assignment`` (town ->
+        its site and travel minutes).
+
+    Raises
+    ------
+    DataError
+        For ``p`` outside 1..towns, or a town off the road network.
+    """
+    from command.dispatch.siting import p_median
+    from command.errors import DataError, Problem
+
+    towns = [a for a in dataset.population if a.level == "town"]
+    if not 1 <= p <= len(towns):
+        raise DataError("cannot site that many posts", [Problem(
+            f"between 1 and the {len(towns)} towns of the data set", field="p", value=p)])
+    nodes, _dist = roads.snap(network, [a.lat for a in towns], [a.lon for a in towns],
+                              max_distance_m=max_snap_distance_m)
+    times = roads.travel_times_s(network, nodes, nodes)
+    weights = np.array([float(a.population) for a in towns])
+    points = []
+    if engine is not None:
+        from command.app.risk import register
+        from command.risk.feeds import siting_weights
+
+        points = register(engine)
+        weights = siting_weights(towns, points)
+    result = p_median(times, p, weights=weights, time_limit_s=time_limit_s, method=method,
+                      seed=seed)
+    chosen = list(result.facilities)
+    nearest = [chosen[int(np.argmin(times[u, chosen]))] for u in range(len(towns))]
+    return _clean({
+        **result.run.to_dict(), "objective": result.objective, "bound": result.bound,
+        "optimal": result.optimal, "gap": result.gap, "p": p, "n": len(towns),
+        "risk_weighted": engine is not None, "risk_points": len(points),
+        "sites": [{"area_id": towns[j].area_id, "name_zh": towns[j].name_zh,
+                   "name_en": towns[j].name_en, "lat": towns[j].lat, "lon": towns[j].lon,
+                   "weight": weights[j]} for j in chosen],
+        "assignment": [{"area_id": a.area_id, "site": towns[s].area_id,
+                        "minutes": times[u, s] / 60.0, "weight": weights[u]}
+                       for u, (a, s) in enumerate(zip(towns, nearest))],
+    })

@@ -24,7 +24,8 @@ from command.risk.gb18218 import find_substance, gb18218_grade
 from command.risk.inspection import next_state, score
 from command.store import risk as risk_store
 
-__all__ = ["GB18218_COLOUR", "seed_register", "district_outlines", "register", "history", "register_csv",
+__all__ = ["GB18218_COLOUR", "seed_register", "district_outlines", "risk_weighted", "register",
+           "history", "register_csv",
            "submit_inspection", "decide_inspection", "inspections", "checklist_of_enterprise"]
 
 #: The register colour of a GB 18218-2018 grade. The standard sets grades, not colours;
@@ -98,6 +99,20 @@ def district_outlines(resources_dir) -> list[dict]:
         out.append({"name_zh": f["properties"]["name"], "name_en": f["properties"]["name_en"],
                     "lat": lat, "lon": lon})
     return out
+
+
+def risk_weighted(engine: Engine, dataset: Dataset) -> tuple[Dataset, dict]:
+    """The data set with its industrial incident rates scaled by the register in the
+    store (:func:`command.risk.feeds.risk_weighted_rates`), and what was applied:
+    ``points`` (register size) and ``multipliers`` by district."""
+    import dataclasses
+
+    from command.risk.feeds import district_multipliers, risk_weighted_rates
+
+    points = register(engine)
+    rates = risk_weighted_rates(dataset.incident_rates, points)
+    return dataclasses.replace(dataset, incident_rates=rates), {
+        "points": len(points), "multipliers": district_multipliers(points)}
 
 
 def register(engine: Engine, *, district: str | None = None, grade: str | None = None,

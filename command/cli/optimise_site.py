@@ -31,9 +31,53 @@ def _text(data: dict) -> str:
     ])
 
 
+def _city(args, settings) -> int:
+    from command import roads
+    from command.app.optimise import site_city
+    from command.resources import load_dataset
+
+    network = roads.load_network(settings)
+    dataset = load_dataset(settings.resources_dir)
+    if args.risk_weighted:
+        from command.cli.risk_enforce import _store
+
+        with _store(settings) as engine:
+            data = site_city(network, dataset, p=args.posts,
+                             max_snap_distance_m=settings.max_snap_distance_m, engine=engine,
+                             time_limit_s=args.time_limit, method=args.method, seed=args.seed)
+    else:
+        data = site_city(network, dataset, p=args.posts,
+                             max_snap_distance_m=settings.max_snap_distance_m, time_limit_s=args.time_limit,
+                         method=args.method, seed=args.seed)
+
+    def text(d) -> str:
+        weighting = (f"population x risk ({d['risk_points']} register points)"
+                     if d["risk_weighted"] else "population")
+        lines = [f"{d['p']} posts among {d['n']} towns, demand weighted by {weighting}",
+                 f"objective {d['objective']} (weighted s)  bound {d['bound']}  "
+                 f"{d['status']}  {d['seconds']:.2f} s"]
+        lines += [f"  {x['area_id']:<8} {x['name_zh']}  {x['lat']:.4f}, {x['lon']:.4f}"
+                  for x in d["sites"]]
+        return "\n".join(lines)
+
+    emit(data, as_json=args.json, text=text)
+    return 0
+
+
 def _site(args, settings) -> int:
     from command.dispatch.instances import read_pmed
     from command.dispatch.siting import p_median
+    from command.errors import DataError, Problem
+
+    if args.city:
+        if args.posts is None:
+            raise DataError("how many posts?", [Problem("required with --city",
+                                                         field="--posts")])
+        return _city(args, settings)
+    if args.posts is not None or args.risk_weighted:
+        raise DataError("the options do not fit --pmed", [Problem(
+            "only with --city", field="--posts" if args.posts is not None
+            else "--risk-weighted", value=args.posts)])
 
     instance = read_pmed(args.pmed)
     result = p_median(instance.distance, instance.p, time_limit_s=args.time_limit,
@@ -60,9 +104,19 @@ def register(cli: CLI) -> None:
         "site", help="siting of standby posts and depots (p-median, exact where provable)",
         description="Choose sites. --pmed solves an OR-Library p-median file and prints "
         "objective, bound, optimal (true when proven), seconds, p, n and facilities "
-        "(1-based vertex numbers as in the file).")
+        "(1-based vertex numbers as in the file). --city --posts N sites N standby posts "
+        "among the data set's towns (weighted by population, or by population and risk "
+        "with --risk-weighted) and prints the sites and each town's travel minutes.")
     source = p.add_mutually_exclusive_group(required=True)
     source.add_argument("--pmed", metavar="FILE", help="an OR-Library pmed file")
+    source.add_argument("--city", action="store_true",
+                        help="the data set's towns: demand at each town centre weighted by "
+                        "its population, candidate sites the town centres, road travel times")
+    p.add_argument("--posts", type=int, metavar="N", help="--city: how many posts to open")
+    p.add_argument("--risk-weighted", action="store_true",
+                   help="--city: weight each town by population x (1 + the risk register's "
+                   "points within 3 km: red 1, orange 0.5, yellow 0.2, blue 0.05); needs "
+                   "the store (`db init`)")
     p.add_argument("--time-limit", type=_positive, default=DEFAULT_TIME_LIMIT_S, metavar="S",
                    help=f"wall-clock budget in seconds (default {DEFAULT_TIME_LIMIT_S:g}); "
                    "if optimality is not proven by then, the best answer and its gap are "

@@ -278,21 +278,14 @@ def run_with_options(args, settings, *, dataset=None, **kwargs):
 
 
 def risk_weighted_dataset(settings):
-    """The data set with its industrial incident rates scaled by the register in the
-    store, and what was applied (``points``, ``multipliers`` by district)."""
-    import dataclasses
-
-    from command.app.risk import register
+    """The data set weighted by the store's register (see
+    :func:`command.app.risk.risk_weighted`)."""
+    from command.app.risk import risk_weighted
     from command.cli.risk_enforce import _store
     from command.resources import load_dataset
-    from command.risk.feeds import district_multipliers, risk_weighted_rates
 
-    dataset = load_dataset(settings.resources_dir)
     with _store(settings) as engine:
-        points = register(engine)
-    rates = risk_weighted_rates(dataset.incident_rates, points)
-    return dataclasses.replace(dataset, incident_rates=rates), {
-        "points": len(points), "multipliers": district_multipliers(points)}
+        return risk_weighted(engine, load_dataset(settings.resources_dir))
 
 
 def emit_result(args, result, extra: dict | None = None) -> None:

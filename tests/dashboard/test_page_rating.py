@@ -4,7 +4,7 @@ and report, and the run button only for roles that may run it."""
 from __future__ import annotations
 
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 import time_machine
@@ -26,7 +26,7 @@ def page(ctx):
 
 def test_a_run_reviews_the_register_and_says_so(ctx, page):
     seed_register(ctx.engine, ctx.dataset)
-    with time_machine.travel(datetime(2026, 12, 3, 16, 0, 20, tzinfo=timezone.utc), tick=False):
+    with time_machine.travel(datetime(2026, 12, 3, 16, 0, 20, tzinfo=UTC), tick=False):
         report, status = page.run(ctx, "staff1", "year", "en")
     assert report["period"] == "year" and report["reviewed"] == len(ctx.dataset.hazard_sources)
     assert status == t("rating.page.done", "en", changed=len(report["changes"]),
