@@ -28,7 +28,7 @@ from command.store.audit import to_json_data
 
 __all__ = ["parse_until", "list_blacklist", "add_to_blacklist", "lift_from_blacklist",
            "list_inspectors", "add_inspector", "add_exclusion", "set_inspector_active",
-           "run_draw", "replay_draw", "list_draws"]
+           "run_draw", "replay_draw", "list_draws", "DEMO_INSPECTORS", "demo_inspectors"]
 
 #: The reason recorded for an exclusion given without one.
 DEFAULT_EXCLUSION_REASON = "conflict of interest"
@@ -368,3 +368,25 @@ def list_draws(engine: Engine, *, limit: int = 50) -> list[dict]:
     """The ``limit`` most recent draws, newest first (as :func:`run_draw` returns)."""
     with store.session_scope(engine, read_only=True) as s:
         return [_draw_data(r) for r in es.list_draws(s, limit=limit)]
+
+
+#: Demo inspectors for an illustrative data set (``demo_accounts: true``): made-up
+#: officers of the emergency management bureau, one with a conflict of interest, so the
+#: draw can be tried at once. A real city adds its own with `risk inspectors add`.
+DEMO_INSPECTORS = (("INS-01", "演示检查员甲", {}), ("INS-02", "演示检查员乙", {}),
+                   ("INS-03", "演示检查员丙", {"N01": "illustrative: formerly employed there"}),
+                   ("INS-04", "演示检查员丁", {}), ("INS-05", "演示检查员戊", {}),
+                   ("INS-06", "演示检查员己", {}))
+
+
+def demo_inspectors(engine: Engine, dataset, *, now: datetime | None = None) -> int:
+    """Add :data:`DEMO_INSPECTORS` (of the data set's first agency) when the store has no
+    inspector yet and the data set is illustrative; how many were added."""
+    if not dataset.meta.get("demo_accounts") or list_inspectors(engine) or not dataset.agencies:
+        return 0
+    agency = dataset.agencies[0].agency_id
+    known = {e.enterprise_id for e in dataset.enterprises}
+    for inspector_id, name, exclude in DEMO_INSPECTORS:
+        add_inspector(engine, inspector_id, name=name, agency=agency, actor="system",
+                      exclude={e: r for e, r in exclude.items() if e in known}, now=now)
+    return len(DEMO_INSPECTORS)

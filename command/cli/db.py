@@ -20,6 +20,7 @@ def _init(args, settings) -> int:
     if accounts is not None:
         report["first_accounts"] = accounts
     report["risk_register"] = _seed_register(settings, dataset)
+    report["demo_inspectors"] = _demo_inspectors(settings, dataset)
 
     def text(r) -> str:
         lines = [f"{r['city']} data set in {r['url']} (revision {r['revision']}): "
@@ -77,6 +78,17 @@ def _seed_register(settings, dataset) -> int:
     engine = engine_for(settings)
     try:
         return seed_register(engine, dataset, actor="cli")
+    finally:
+        engine.dispose()
+
+
+def _demo_inspectors(settings, dataset) -> int:
+    from command.app.enforcement import demo_inspectors
+    from command.store import engine_for
+
+    engine = engine_for(settings)
+    try:
+        return demo_inspectors(engine, dataset)
     finally:
         engine.dispose()
 

@@ -23,7 +23,7 @@ from dashboard.views import risk as views
 dash.register_page(__name__, path="/risk", name="risk", name_key="nav.risk", order=40)
 
 #: Register rows that fit the wall without scrolling.
-MAX_ROWS = 14
+MAX_ROWS = 10
 
 
 def _options(values, lang: str, labels_en: dict | None = None) -> list[dict]:

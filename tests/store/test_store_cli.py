@@ -105,5 +105,7 @@ def test_db_init_loads_the_ezhou_data_set_once(env, capsys):
     status = _json(capsys)
     # the load, one entry per account, one per major hazard source entering the register
     assert first["risk_register"] == len(dataset.hazard_sources) and second["risk_register"] == 0
-    assert status["last_change_id"] == 1 + 10 + len(dataset.hazard_sources)
+    # and the illustrative set's demo inspectors: one entry each, one for the conflict
+    assert first["demo_inspectors"] == 6 and second["demo_inspectors"] == 0
+    assert status["last_change_id"] == 1 + 10 + len(dataset.hazard_sources) + 6 + 1
     assert status["tables"]["teams"] == expected["teams"]
