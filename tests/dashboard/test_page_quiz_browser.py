@@ -4,7 +4,6 @@ five questions, sees the score with the right answers, and finds it among past s
 from __future__ import annotations
 
 import pytest
-
 from browser_kit import chromium, keep_screenshot, log_in, serving
 
 pytestmark = pytest.mark.browser
