@@ -20,6 +20,8 @@ LANGUAGES = ("zh", "en")
 TABLE: dict[str, tuple[str, str]] = {
     # --- application shell --------------------------------------------------------
     "app.title": ("鄂州市应急指挥辅助决策系统", "Ezhou Emergency Command Decision Support"),
+    # the top bar shares its width with every page's link: the short English name there
+    "app.topbar": ("鄂州市应急指挥辅助决策系统", "Ezhou Emergency Command"),
     "app.short_title": ("应急指挥", "Emergency command"),
     "app.lang_toggle": ("English", "中文"),
     "nav.screen": ("指挥大屏", "Command screen"),

@@ -54,7 +54,7 @@ def _shell(settings: Settings):
         dcc.Location(id="url", refresh="callback-nav"),
         dcc.Interval(id="clock-tick", interval=1000),
         html.Header(className="topbar", children=[
-            html.Div(id="app-title", className="title", children=t("app.title", lang)),
+            html.Div(id="app-title", className="title", children=t("app.topbar", lang)),
             html.Nav(id="nav", className="nav"),
             html.Div(className="spacer"),
             html.Div(className="clock", children=[
@@ -110,5 +110,5 @@ def shell_texts(lang: str, pathname: str, *, role: str):
         for page in dash.page_registry.values()
         if allowed(role, page_permission(page["relative_path"]) or "page.account")
     ]
-    return (t("app.title", lang), t("clock.label", lang), t("app.lang_toggle", lang),
+    return (t("app.topbar", lang), t("clock.label", lang), t("app.lang_toggle", lang),
             f"{pathname}?lang={other}", links)
