@@ -20,6 +20,7 @@ __all__ = [
     "EMS_CAPABILITIES",
     "response_standards_s",
     "RISK_GRADES",
+    "ROLES",
     "GRADE_RANK",
     "Agency",
     "Base",
@@ -128,6 +129,11 @@ def response_standards_s(*, fire_standard_s: float, ems_standard_s: float) -> di
     out.update({c: float(ems_standard_s) for c in EMS_CAPABILITIES})
     return out
 
+
+#: The roles of the people who use the system (what each may do is the role matrix of
+#: :mod:`command.access.roles`; names in both languages are the texts ``role.<id>``).
+ROLES: tuple[str, ...] = ("commander", "duty_officer", "staff", "planner", "expert",
+                          "liaison", "enterprise", "grid_member", "admin", "wall")
 
 #: The national four-colour risk grades (红 橙 黄 蓝), most severe first.
 RISK_GRADES: tuple[str, ...] = ("red", "orange", "yellow", "blue")

@@ -14,12 +14,11 @@ from __future__ import annotations
 
 from types import MappingProxyType
 
+from command.model import ROLES
+
 __all__ = ["ROLES", "SCOPED_ROLES", "PAGES", "ACTIONS", "MATRIX", "allowed", "permissions_of",
            "page_permission"]
 
-#: Every role (their names in both languages are the texts ``role.<id>``).
-ROLES: tuple[str, ...] = ("commander", "duty_officer", "staff", "planner", "expert",
-                          "liaison", "enterprise", "grid_member", "admin", "wall")
 
 #: Roles that belong to something, and what: a liaison to an agency, an enterprise's
 #: officer to an enterprise, a grid member to a grid cell.

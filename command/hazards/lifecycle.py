@@ -26,9 +26,9 @@ Choices, and why:
   nothing open, so it goes through).
 * A hazard may be rejected only before it is reported upwards; after that, the people it
   was reported to have taken it on, and it ends by being closed.
-* Roles are the ids of :data:`command.access.roles.ROLES`, repeated here because the
-  access package is a sibling layer (a test checks they agree). The video wall never acts;
-  the administrator manages users, not hazards.
+* Roles are :data:`command.model.ROLES`, the vocabulary the role matrix of
+  :mod:`command.access.roles` also uses. The video wall never acts; the administrator
+  manages users, not hazards.
 """
 
 from __future__ import annotations
@@ -42,6 +42,7 @@ from typing import Any
 
 from command.clock import as_utc
 from command.errors import DataError, Problem
+from command.model import ROLES
 
 __all__ = [
     "STATES",
@@ -73,10 +74,8 @@ OPEN_STATES: tuple[str, ...] = tuple(s for s in STATES if s not in FINAL_STATES)
 ACTIONS: tuple[str, ...] = ("find", "register", "assess", "report", "monitor", "remediate",
                             "verify", "close", "reject", "reopen")
 
-#: The roles of :data:`command.access.roles.ROLES` (see the module docstring for why the
-#: list is repeated here).
-ACTING_ROLES: tuple[str, ...] = ("commander", "duty_officer", "staff", "planner", "expert",
-                                 "liaison", "enterprise", "grid_member", "admin", "wall")
+#: Every role of the system (:data:`command.model.ROLES`); the table below says which act.
+ACTING_ROLES: tuple[str, ...] = ROLES
 
 #: Assessment levels: 重大隐患 and 一般隐患.
 LEVELS: tuple[str, ...] = ("major", "general")
