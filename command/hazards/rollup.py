@@ -35,6 +35,7 @@ from datetime import date, datetime
 
 from command.clock import as_utc, beijing_date
 from command.errors import DataError, Problem
+from command.hazards.lifecycle import OPEN_STATES, STATES
 from command.i18n import t
 from command.model import GridCell, GridMember
 
@@ -58,13 +59,8 @@ __all__ = [
 #: Grid levels from the top; a child is always exactly one level below its parent.
 LEVELS = ("city", "town", "community")
 
-#: Hazard states of the closed loop (排查-登记-评估-报告-监控-治理-验收-销账), plus rejected
-#: (duplicate, not a hazard) and reopened.
-STATES = ("found", "registered", "assessed", "reported", "monitored", "remediation",
-          "verified", "closed", "rejected", "reopened")
-
-#: States still needing work: everything but closed and rejected.
-OPEN_STATES = tuple(s for s in STATES if s not in ("closed", "rejected"))
+# The states are the lifecycle's (排查-登记-评估-报告-监控-治理-验收-销账, rejected,
+# reopened); open states are all but closed and rejected.
 
 
 @dataclass(frozen=True)
@@ -483,7 +479,7 @@ def summary_rows(summaries: Iterable[Summary], lang: str = "zh") -> list[dict[st
                 v = "—" if v is None else f"{v:.1%}"
             row[label[c]] = v
         row[label["open_by_state"]] = sep.join(
-            f"{t(f'grids.state.{st}', lang)} {n}"
+            f"{t(f'hazard.state.{st}', lang)} {n}"
             for st, n in s.open_by_state.items() if n) or "—"
         rows.append(row)
     return rows

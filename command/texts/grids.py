@@ -23,15 +23,4 @@ TABLE: dict[str, tuple[str, str]] = {
     "grids.col.closed_late": ("逾期销账", "Closed late"),
     "grids.col.on_time_rate": ("按期销账率", "On-time closure rate"),
     "grids.list_sep": ("、", ", "),
-    # hazard states (排查-登记-评估-报告-监控-治理-验收-销账)
-    "grids.state.found": ("已发现", "Found"),
-    "grids.state.registered": ("已登记", "Registered"),
-    "grids.state.assessed": ("已评估", "Assessed"),
-    "grids.state.reported": ("已上报", "Reported"),
-    "grids.state.monitored": ("监控中", "Monitored"),
-    "grids.state.remediation": ("治理中", "Under remediation"),
-    "grids.state.verified": ("已验收", "Verified"),
-    "grids.state.closed": ("已销账", "Closed"),
-    "grids.state.rejected": ("已驳回", "Rejected"),
-    "grids.state.reopened": ("已重新打开", "Reopened"),
 }

@@ -361,7 +361,7 @@ def test_summary_csv_and_rows():
     assert zh[0]["层级"] == "市级网格" and en[0]["Level"] == "City grid"
     assert en[0]["On-time closure rate"] == "0.0%" and en[1]["On-time closure rate"] == "—"
     assert en[0]["Open hazards by state"] == "Under remediation 1"
-    assert zh[0]["未销账隐患（按状态）"] == "治理中 1"
+    assert zh[0]["未销账隐患（按状态）"] == "整改中 1"  # the lifecycle's name of the state
     assert en[4]["Open hazards by state"] == "—"
 
 
@@ -370,6 +370,6 @@ def test_every_state_and_level_has_a_text():
 
     for lang in i18n.LANGUAGES:
         for s in STATES:
-            assert i18n.t(f"grids.state.{s}", lang)
+            assert i18n.t(f"hazard.state.{s}", lang)
         for level in ("city", "town", "community"):
             assert i18n.t(f"grids.level.{level}", lang)
