@@ -16,8 +16,8 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from command.errors import StoreError
 from command.model import RISK_GRADES
-from command.store._tables import Base, _name_time_columns
-from command.store._types import UTCDateTime, stamp
+from command.store._tables import Base, _name_time_columns, _time
+from command.store._types import stamp
 from command.store.audit import append_audit, to_json_data
 
 __all__ = ["RiskPointRecord", "GradeChange", "InspectionRecord", "upsert_risk_point",
@@ -26,9 +26,6 @@ __all__ = ["RiskPointRecord", "GradeChange", "InspectionRecord", "upsert_risk_po
 
 _GRADES = ", ".join(f"'{g}'" for g in RISK_GRADES)
 
-
-def _time(*, nullable: bool) -> Mapped:
-    return mapped_column(UTCDateTime(), nullable=nullable)
 
 
 class RiskPointRow(Base):

@@ -17,8 +17,8 @@ from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String, se
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from command.errors import StoreError
-from command.store._tables import Base, _name_time_columns
-from command.store._types import UTCDateTime, stamp, utc
+from command.store._tables import Base, _name_time_columns, _time
+from command.store._types import stamp, utc
 from command.store.audit import append_audit
 
 __all__ = ["UserRecord", "SessionRecord", "create_user", "get_user", "list_users",
@@ -26,9 +26,6 @@ __all__ = ["UserRecord", "SessionRecord", "create_user", "get_user", "list_users
            "record_login_success", "create_session", "get_session", "end_session",
            "end_sessions_of", "token_digest"]
 
-
-def _time(*, nullable: bool) -> Mapped:
-    return mapped_column(UTCDateTime(), nullable=nullable)
 
 
 class UserRow(Base):

@@ -45,3 +45,21 @@ def request_as():
             yield
 
     return run
+
+
+@pytest.fixture
+def page_of(ctx):
+    """``page_of("admin")``: the page module ``dashboard/pages/<name>.py`` as Dash imports
+    it once an app exists on the test's context, with that app as ``module.app``."""
+    import sys
+
+    from dashboard.app import create_app
+
+    app = create_app(ctx.settings, ctx=ctx)
+
+    def find(name: str):
+        module = next(m for n, m in sys.modules.items() if n.endswith(f"pages.{name}"))
+        module.app = app
+        return module
+
+    return find

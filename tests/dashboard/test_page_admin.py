@@ -3,8 +3,6 @@ store: what the buttons do, and the messages a person reads."""
 
 from __future__ import annotations
 
-import sys
-
 import pytest
 
 from command.app import access
@@ -14,14 +12,8 @@ PASSWORD = "a-good-password-1"
 
 
 @pytest.fixture
-def pages(ctx):
-    from dashboard.app import create_app
-
-    app = create_app(ctx.settings, ctx=ctx)
-    admin = next(m for n, m in sys.modules.items() if n.endswith("pages.admin"))
-    account = next(m for n, m in sys.modules.items() if n.endswith("pages.account"))
-    admin.app = account.app = app
-    return admin, account
+def pages(page_of):
+    return page_of("admin"), page_of("account")
 
 
 def test_an_administrator_adds_disables_and_resets(ctx, pages):

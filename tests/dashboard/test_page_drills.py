@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 import time
 
 import pytest
@@ -14,13 +13,8 @@ from dashboard.views import drills as views
 
 
 @pytest.fixture
-def page(ctx):
-    from dashboard.app import create_app
-
-    app = create_app(ctx.settings, ctx=ctx)
-    page = next(m for name, m in sys.modules.items() if name.endswith("pages.drills"))
-    page.app = app
-    return page
+def page(page_of):
+    return page_of("drills")
 
 
 # A comparison a reader can check by eye: the variant without station B01 is slower.

@@ -5,7 +5,6 @@ each role sees."""
 
 from __future__ import annotations
 
-import sys
 from datetime import UTC, datetime
 
 import pytest
@@ -19,14 +18,9 @@ NOW = datetime(2026, 12, 3, 16, 0, 20, tzinfo=UTC)  # 00:00:20 on 4 December in 
 
 
 @pytest.fixture
-def page(ctx):
-    from dashboard.app import create_app
-
-    app = create_app(ctx.settings, ctx=ctx)
-    module = next(m for n, m in sys.modules.items() if n.endswith("pages.enforcement"))
-    module.app = app
+def page(page_of):
     with time_machine.travel(NOW, tick=False):
-        yield module
+        yield page_of("enforcement")
 
 
 def _written(ctx) -> int:

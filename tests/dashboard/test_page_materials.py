@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 import time
 
 import numpy as np
@@ -17,11 +16,8 @@ from dashboard.views import materials as views
 
 
 @pytest.fixture
-def page(ctx):
-    from dashboard.app import create_app
-
-    create_app(ctx.settings, ctx=ctx)
-    return next(m for name, m in sys.modules.items() if name.endswith("pages.materials"))
+def page(page_of):
+    return page_of("materials")
 
 
 def _incident(engine, type_, lat, lon, grade=4, priority=2, drill=False) -> str:

@@ -3,7 +3,6 @@ and report, and the run button only for roles that may run it."""
 
 from __future__ import annotations
 
-import sys
 from datetime import UTC, datetime
 
 import pytest
@@ -15,13 +14,8 @@ from command.i18n import t
 
 
 @pytest.fixture
-def page(ctx):
-    from dashboard.app import create_app
-
-    app = create_app(ctx.settings, ctx=ctx)
-    module = next(m for n, m in sys.modules.items() if n.endswith("pages.rating"))
-    module.app = app
-    return module
+def page(page_of):
+    return page_of("rating")
 
 
 def test_a_run_reviews_the_register_and_says_so(ctx, page):

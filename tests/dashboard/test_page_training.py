@@ -3,7 +3,6 @@ what a person reads after searching, picking a case, starting and submitting a q
 
 from __future__ import annotations
 
-import sys
 from datetime import UTC, datetime
 
 import pytest
@@ -19,14 +18,8 @@ PASSWORD = "a-good-password-1"
 
 
 @pytest.fixture
-def pages(ctx):
-    from dashboard.app import create_app
-
-    app = create_app(ctx.settings, ctx=ctx)
-    cases = next(m for n, m in sys.modules.items() if n.endswith("pages.cases"))
-    quiz = next(m for n, m in sys.modules.items() if n.endswith("pages.quiz"))
-    cases.app = quiz.app = app
-    return cases, quiz
+def pages(page_of):
+    return page_of("cases"), page_of("quiz")
 
 
 def test_searching_and_reading_a_case(ctx, pages, request_as):
