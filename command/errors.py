@@ -19,6 +19,7 @@ __all__ = [
     "RoadNetworkError",
     "OffNetworkError",
     "StoreError",
+    "AccessError",
 ]
 
 
@@ -73,3 +74,8 @@ class OffNetworkError(RoadNetworkError):
 
 class StoreError(CommandError):
     """The store cannot be reached, or a write was refused."""
+
+
+class AccessError(CommandError):
+    """The acting user may not do this (unknown, disabled, or not allowed by the role
+    matrix or by what the user's scope covers)."""

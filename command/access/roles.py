@@ -38,6 +38,10 @@ PAGES: MappingProxyType = MappingProxyType({
     "/admin": "page.admin",
     "/cases": "page.cases",
     "/quiz": "page.quiz",
+    "/hazards": "page.hazards",
+    "/report": "page.report",
+    "/grids": "page.grids",
+    "/inbox": "page.inbox",
 })
 
 #: Actions that change state, with what they do.
@@ -56,6 +60,11 @@ ACTIONS: MappingProxyType = MappingProxyType({
     "users.manage": "add, disable users and set their passwords",
     "quiz.take": "take a safety-training quiz (one's own score is kept)",
     "risk.rate": "run the periodic re-rating of the risk register",
+    "hazard.report": "report a hidden hazard found (with a photo or a document)",
+    "hazard.advance": "take a step of a hazard's closed loop (the lifecycle says which role "
+                      "takes which step)",
+    "grid.daily_report": "file a grid cell's daily report",
+    "inbox.read": "read one's own messages and mark them read",
 })
 
 _CENTRE = ("commander", "duty_officer", "staff")
@@ -89,6 +98,16 @@ MATRIX: MappingProxyType = MappingProxyType({
     "page.quiz": frozenset(r for r in _ALL if r != "wall"),
     "quiz.take": frozenset(r for r in _ALL if r != "wall"),
     "risk.rate": frozenset({"commander", "staff"}),
+    # risk control: people in the field report, the centre and its experts run the loop;
+    # a grid member or an enterprise sees only the hazards of its own cells or its own
+    "page.hazards": frozenset(_CENTRE + ("planner", "expert", "grid_member", "enterprise")),
+    "page.report": frozenset({"grid_member", "enterprise", "staff", "duty_officer"}),
+    "page.grids": frozenset(_CENTRE + ("planner", "expert", "grid_member")),
+    "page.inbox": frozenset(r for r in _ALL if r != "wall"),
+    "hazard.report": frozenset({"grid_member", "enterprise", "staff", "duty_officer"}),
+    "hazard.advance": frozenset({"commander", "duty_officer", "staff", "expert"}),
+    "grid.daily_report": frozenset({"grid_member"}),
+    "inbox.read": frozenset(r for r in _ALL if r != "wall"),
 })
 
 

@@ -28,14 +28,15 @@ from command.access import (
     verify_password,
 )
 from command.access.passwords import needs_rehash
+from command.access.roles import allowed
 from command.clock import as_utc, utc_now
-from command.errors import DataError, Problem, StoreError
+from command.errors import AccessError, DataError, Problem, StoreError
 from command.store import users as user_store
 
 __all__ = ["User", "Grant", "LoginRefused", "secret_key", "log_in", "session_user", "log_out",
            "refuse", "add_user", "list_users", "disable_user", "enable_user", "set_password",
            "change_own_password",
-           "first_accounts"]
+           "first_accounts", "acting_user"]
 
 # A hash of a password nobody has, checked when the name is unknown, so that an unknown
 # name takes as long to refuse as a wrong password (no user enumeration by timing).
@@ -349,3 +350,29 @@ def first_accounts(engine: Engine, *, demo: bool, dataset=None,
                                  display_name=f"demo-{role.replace('_', '-')}", dataset=dataset,
                                  now=now, **({kind: first[kind]} if kind else {})).name)
     return {"password": password, "users": made}
+
+
+def acting_user(engine: Engine, name: str, permission: str, *,
+                now: datetime | None = None) -> User:
+    """The store's user ``name`` taking an action that needs ``permission``, checked as a
+    log-in would be (known and enabled) and against the role matrix: how a command such as
+    ``hazards advance --actor NAME`` acts as a named person. A refusal is audited
+    (``access.denied``) like a refused page.
+
+    Raises
+    ------
+    AccessError
+        Naming the user and the permission, if the user is unknown, disabled or lacks it.
+    """
+    with store.session_scope(engine, read_only=True) as s:
+        rec = user_store.get_user(s, name)
+    if rec is None or not rec.enabled:
+        why = "unknown user" if rec is None else "disabled user"
+        raise AccessError("This user may not act.", [Problem(why, field="actor", value=name)])
+    user = _user(rec)
+    if not allowed(user.role, permission):
+        refuse(engine, user, permission, what="command line", now=now)
+        raise AccessError("This user may not act.", [Problem(
+            f"role '{user.role}' lacks permission '{permission}'", field="actor",
+            value=name)])
+    return user

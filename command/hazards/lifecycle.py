@@ -36,7 +36,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from types import MappingProxyType
 from typing import Any
 
@@ -60,6 +60,8 @@ __all__ = [
     "advance",
     "allowed_next",
     "is_overdue",
+    "STATE_DUE",
+    "due_at",
 ]
 
 #: Every state of a hazard, in the order of the loop (then the side states).
@@ -250,7 +252,9 @@ def _check_data(rule: Rule, data: Mapping[str, Any], now: datetime) -> dict[str,
 
 def _deadline(value: object, now: datetime, problems: list[Problem]) -> datetime | None:
     try:
-        deadline = as_utc(value, field="deadline")  # type: ignore[arg-type]
+        # a form or a command line gives ISO 8601 text; it must carry its zone
+        when = datetime.fromisoformat(value) if isinstance(value, str) else value
+        deadline = as_utc(when, field="deadline")  # type: ignore[arg-type]
     except ValueError as exc:
         problems.append(Problem(f"required: an aware date and time ({exc})", field="deadline",
                                 value=value))
@@ -286,8 +290,9 @@ def advance(state: str | None, action_or_target: str, *, role: str,
         The role of the authenticated user taking the step.
     data
         ``note`` (every step); ``level`` (major | general) and ``reason`` for assess;
-        ``reason`` (duplicate | not_a_hazard) for reject; ``deadline`` (aware, after
-        ``now``), ``responsible``, ``measures`` and ``budget_yuan`` (>= 0) for remediate;
+        ``reason`` (duplicate | not_a_hazard) for reject; ``deadline`` (aware, or ISO 8601
+        text with its zone; after ``now``), ``responsible``, ``measures`` and
+        ``budget_yuan`` (>= 0) for remediate;
         optionally ``evidence`` (checked by the store). Nothing else.
     now
         The time of the step (aware; kept as UTC).
@@ -345,3 +350,28 @@ def is_overdue(deadline: datetime | None, now: datetime) -> bool:
     if deadline is None:
         return False
     return _aware(deadline, "deadline") < _aware(now, "now")
+
+
+#: How long a hazard may stay in a state before it is overdue (the deadline of the next
+#: step), except ``remediation``, whose deadline the remediation order sets. Registering
+#: and passing a report on take a day; assessing, ordering remediation and accepting it
+#: take three (an expert has to go and look).
+STATE_DUE: Mapping[str, timedelta] = MappingProxyType({
+    "found": timedelta(days=1),
+    "registered": timedelta(days=3),
+    "assessed": timedelta(days=1),
+    "reported": timedelta(days=1),
+    "monitored": timedelta(days=3),
+    "verified": timedelta(days=3),
+    "reopened": timedelta(days=1),
+})
+
+
+def due_at(step: Transition) -> datetime | None:
+    """When the state ``step`` reached is overdue: the remediation deadline for
+    ``remediation``, the step's time plus :data:`STATE_DUE` for the others, None for a
+    closed or rejected hazard."""
+    if step.to == "remediation":
+        return step.data["deadline"]
+    wait = STATE_DUE.get(step.to)
+    return None if wait is None else step.at + wait

@@ -28,7 +28,7 @@ from command.store._tables import REFERENCE_TABLES, TEAM_LIVE_COLUMNS, Base
 from command.store._types import stamp
 from command.store.audit import append_audit
 
-__all__ = ["init_db", "load_dataset", "table_counts"]
+__all__ = ["init_db", "load_dataset", "table_counts", "reference"]
 
 log = logging.getLogger(__name__)
 
@@ -222,3 +222,22 @@ def table_counts(session: Session) -> dict[str, int]:
     """Rows per table of the store, every table of the schema."""
     return {name: int(session.scalar(select(func.count()).select_from(table)))
             for name, table in sorted(Base.metadata.tables.items())}
+
+
+def reference(session: Session, name: str) -> list[Any]:
+    """The rows of reference table ``name`` (a :class:`~command.model.Dataset` attribute
+    such as ``grid_cells``) as the data set's dataclasses, in primary-key order.
+
+    Raises
+    ------
+    StoreError
+        For a name that is not a reference table.
+    """
+    for attr, cls, row_cls in REFERENCE_TABLES:
+        if attr == name:
+            names = [f.name for f in dataclasses.fields(cls)]
+            key = row_cls.__table__.primary_key.columns.values()
+            return [cls(**{n: getattr(r, n) for n in names})
+                    for r in session.scalars(select(row_cls).order_by(*key))]
+    raise StoreError(f"no reference table {name!r} "
+                     f"(one of {', '.join(a for a, _, _ in REFERENCE_TABLES)})")

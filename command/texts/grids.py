@@ -23,4 +23,5 @@ TABLE: dict[str, tuple[str, str]] = {
     "grids.col.closed_late": ("逾期销账", "Closed late"),
     "grids.col.on_time_rate": ("按期销账率", "On-time closure rate"),
     "grids.list_sep": ("、", ", "),
+    "grids.summary_title": ("网格隐患排查日报汇总", "Grid daily summary"),
 }

@@ -44,4 +44,24 @@ TABLE: dict[str, tuple[str, str]] = {
     "hazard.level.general": ("一般隐患", "General hazard"),
     "hazard.reject.duplicate": ("重复上报", "Duplicate"),
     "hazard.reject.not_a_hazard": ("不构成隐患", "Not a hazard"),
+    # escalation levels (community -> town -> district -> city)
+    "hazard.escalation.community": ("社区网格", "community grid"),
+    "hazard.escalation.town": ("镇（街道）网格", "town grid"),
+    "hazard.escalation.district": ("区级", "district"),
+    "hazard.escalation.city": ("市级", "city"),
+    # messages (the inbox, SMS, e-mail)
+    "notify.hazard.todo": ("隐患 {hazard_id}（{kind}，{cell}）{state}，请您处理下一步",
+                           "Hazard {hazard_id} ({kind}, {cell}) is now {state}: "
+                           "the next step is yours"),
+    "notify.hazard.progress": ("您上报的隐患 {hazard_id}（{kind}，{cell}）现为：{state}",
+                               "The hazard you reported, {hazard_id} ({kind}, {cell}), "
+                               "is now: {state}"),
+    "notify.hazard.responsible": ("您被指定为隐患 {hazard_id}（{kind}，{cell}）的整改责任人，"
+                                  "整改期限 {deadline}（北京时间）",
+                                  "You are responsible for remediating hazard {hazard_id} "
+                                  "({kind}, {cell}) by {deadline} (Beijing time)"),
+    "notify.hazard.escalated": ("隐患 {hazard_id}（{kind}，{cell}）已超期（期限 {due}，当前"
+                                "{state}），升级至{level}督办",
+                                "Hazard {hazard_id} ({kind}, {cell}) is overdue (due {due}, "
+                                "now {state}) and escalated to the {level} level"),
 }

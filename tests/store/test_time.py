@@ -41,7 +41,13 @@ def test_every_time_column_is_utc_and_named():
                             "inspection_draws.drawn_at", "risk_points.updated_at",
                             "risk_grade_history.at", "self_inspections.submitted_at",
                             "self_inspections.decided_at", "quiz_attempts.started_at",
-                            "quiz_attempts.finished_at"}
+                            "quiz_attempts.finished_at", "hazards.found_at",
+                            "hazards.updated_at", "hazards.due_at", "hazards.closed_at",
+                            "hazard_events.at", "hazard_evidence.uploaded_at",
+                            "hazard_escalations.due_at", "hazard_escalations.escalated_at",
+                            "daily_reports.sent_at", "grid_summaries.kept_at",
+                            "notifications.created_at", "notifications.sent_at",
+                            "notifications.read_at"}
     assert all(isinstance(t, UTCDateTime) and t.column == name for name, t in columns.items())
 
 
