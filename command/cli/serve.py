@@ -1,4 +1,5 @@
-"""``command-center serve``: the dashboard on settings.host:settings.port."""
+"""``command-center serve``: the dashboard on settings.host:settings.port, with the
+application's periodic jobs (:mod:`command.app.schedule`) in the same process."""
 
 from __future__ import annotations
 
@@ -15,8 +16,21 @@ def _serve(args, settings) -> int:
                                  ("language", args.lang)) if v is not None}
     settings = settings.replace(**changes)
     app = create_app(settings)
+    scheduler = None
+    if not args.no_jobs:
+        # the periodic jobs (escalation, message delivery, the daily grid roll-up) run in
+        # the server process, never in a page callback
+        from command.app.schedule import Scheduler, standard_jobs
+        from command.store import engine_for
+
+        scheduler = Scheduler(standard_jobs(engine_for(settings)))
+        scheduler.start()
     print(f"serving the command screen on http://{settings.host}:{settings.port}/", flush=True)
-    app.run(host=settings.host, port=settings.port, debug=args.debug)
+    try:
+        app.run(host=settings.host, port=settings.port, debug=args.debug)
+    finally:
+        if scheduler is not None:
+            scheduler.stop()
     return 0
 
 
@@ -27,3 +41,6 @@ def register(cli: CLI) -> None:
     p.add_argument("--port", type=int, help="port (default from settings: 8050)")
     p.add_argument("--lang", choices=["zh", "en"], help="default interface language")
     p.add_argument("--debug", action="store_true", help="Dash debug mode (reloads on edits)")
+    p.add_argument("--no-jobs", action="store_true",
+                   help="do not run the periodic jobs (hazard escalation every 5 min, message "
+                   "delivery, the daily grid roll-up) in this process")
