@@ -188,9 +188,9 @@ def keep_day(engine: Engine, day: date, *, now: datetime | None = None,
     """Keep the roll-up of ``day`` as of ``now`` (replacing what was kept for the day);
     the number of cells kept."""
     now = as_utc(now or utc_now(), field="now")
-    figures = [figures(x) for x in day_summaries(engine, day, now=now)]
+    rows = [figures(x) for x in day_summaries(engine, day, now=now)]
     with store.session_scope(engine) as s:
-        return hs.keep_summaries(s, day, figures, actor=actor, now=now)
+        return hs.keep_summaries(s, day, rows, actor=actor, now=now)
 
 
 def keep_yesterday(engine: Engine, *, now: datetime | None = None) -> int:

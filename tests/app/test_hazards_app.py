@@ -337,3 +337,13 @@ def test_the_scheduler_runs_each_job_when_due(site):
     assert sched.run_due(T0 + timedelta(minutes=5)) == ["a"]
     assert sched.run_due(T0 + timedelta(hours=1)) == ["a", "b"]
     assert [r[1] for r in runs] == [T0, T0 + timedelta(minutes=5), T0 + timedelta(hours=1)]
+
+
+def test_the_lifecycle_and_the_role_matrix_agree():
+    from command.access.roles import MATRIX
+    from command.hazards.lifecycle import TRANSITIONS
+
+    reporters = {r for rule in TRANSITIONS if rule.action == "find" for r in rule.roles}
+    movers = {r for rule in TRANSITIONS if rule.action != "find" for r in rule.roles}
+    assert reporters == MATRIX["hazard.report"] and reporters <= MATRIX["page.report"]
+    assert movers == MATRIX["hazard.advance"] and movers <= MATRIX["page.hazards"]
