@@ -17,7 +17,7 @@ from dash import Input, Output, dcc, html
 from command.access import allowed, page_permission
 from command.i18n import t
 from command.settings import Settings
-from dashboard import auth, context
+from dashboard import auth, context, files
 
 __all__ = ["create_app"]
 
@@ -45,6 +45,7 @@ def create_app(settings: Settings, *, ctx: context.ScreenContext | None = None) 
     app.layout = _shell(settings)
     _register_shell_callbacks(app)
     auth.install(app, ctx)
+    files.install(app, ctx)
     return app
 
 

@@ -327,3 +327,15 @@ def scaled_sizes(fig: go.Figure, scale: float) -> dict[str, object]:
     return {"font": round(fig.layout.font.size * scale, 1),
             "legend": round(fig.layout.legend.font.size * scale, 1),
             "markers": markers, "lines": lines}
+
+
+def add_outlines(fig: go.Figure, outlines: Sequence[dict], lang: str) -> go.Figure:
+    """Draw district outlines (``lat``, ``lon``, ``name_zh``, ``name_en``) on ``fig`` as
+    dotted lines, one legend entry for all."""
+    for i, o in enumerate(outlines):
+        fig.add_trace(go.Scatter(
+            x=o["lon"], y=o["lat"], mode="lines", name=t("risk.districts", lang),
+            legendgroup="districts", showlegend=i == 0, hoverinfo="text",
+            text=o["name_en"] if lang == "en" else o["name_zh"],
+            line={"color": THEME["muted"], "width": 2, "dash": "dot"}))
+    return fig

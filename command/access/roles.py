@@ -34,14 +34,14 @@ PAGES: MappingProxyType = MappingProxyType({
     "/inspection": "page.inspection",
     "/enforcement": "page.enforcement",
     "/rating": "page.rating",
+    "/report": "page.report",
+    "/hazards": "page.hazards",
+    "/grids": "page.grids",
+    "/inbox": "page.inbox",
     "/account": "page.account",
     "/admin": "page.admin",
     "/cases": "page.cases",
     "/quiz": "page.quiz",
-    "/hazards": "page.hazards",
-    "/report": "page.report",
-    "/grids": "page.grids",
-    "/inbox": "page.inbox",
 })
 
 #: Actions that change state, with what they do.

@@ -319,7 +319,10 @@ def report_hazard(engine: Engine, settings, *, user: User, grid_id: str, kind: s
     grid = grid_of(engine)
     problems: list[Problem] = []
     cell = grid.cells.get(grid_id) if isinstance(grid_id, str) else None
-    if cell is None:
+    if not grid_id:
+        problems.append(Problem("required: the community grid cell", field="grid_id",
+                                value=grid_id))
+    elif cell is None:
         problems.append(Problem("unknown grid cell", field="grid_id", value=grid_id))
     elif cell.level != "community":
         problems.append(Problem(f"a hazard is reported in a community cell, not a {cell.level} "

@@ -9,12 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import plotly.graph_objects as go
-
 from command.clock import beijing
 from command.i18n import t
 from command.model import RISK_GRADES
-from dashboard.figures import GRADE_COLORS, THEME, PointLayer, map_figure
+from dashboard.figures import GRADE_COLORS, PointLayer, add_outlines, map_figure
 
 __all__ = ["register_rows", "risk_map", "history_rows", "proposal_view", "grade_label"]
 
@@ -48,13 +46,7 @@ def risk_map(points: Sequence, *, road_lat, road_lon, bbox, lang: str,
             [f"{p.name_en if lang == 'en' else p.name_zh} · {grade_label(grade, lang)}"
              for p in chosen], GRADE_COLORS[grade], "circle", 14))
     fig = map_figure(road_lat=road_lat, road_lon=road_lon, bbox=bbox, layers=layers, lang=lang)
-    for i, o in enumerate(outlines):
-        fig.add_trace(go.Scatter(
-            x=o["lon"], y=o["lat"], mode="lines", name=t("risk.districts", lang),
-            legendgroup="districts", showlegend=i == 0, hoverinfo="text",
-            text=o["name_en"] if lang == "en" else o["name_zh"],
-            line={"color": THEME["muted"], "width": 2, "dash": "dot"}))
-    return fig
+    return add_outlines(fig, outlines, lang)
 
 
 def history_rows(changes: Sequence, lang: str) -> list[dict]:

@@ -296,7 +296,7 @@ def test_the_next_page_after_log_in_stays_on_this_site(site):
 
 def test_a_role_without_the_screen_lands_on_a_page_it_may_see(site):
     app, _engine = site
-    for role, start in (("enterprise", "/inspection"), ("grid_member", "/account")):
+    for role, start in (("enterprise", "/inspection"), ("grid_member", "/report")):
         resp = app.server.test_client().post(
             "/login", data={"name": f"u-{role}", "password": PASSWORD, "next": "/"})
         assert resp.status_code == 302 and resp.location == start
