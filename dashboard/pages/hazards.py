@@ -108,7 +108,7 @@ def detail_block(ctx, user, hazard_id: str, lang: str) -> list:
     except CommandError as exc:
         return [html.Div(t("dashboard.failed", lang, detail=str(exc)), className="summary error")]
     return [
-        dcc.Link(t("hazards.back", lang), href=f"/hazards?lang={lang}", className="lang"),
+        dcc.Link(t("hazards.back", lang), href=f"/hazards?lang={lang}", className="lang hz-back"),
         html.H2(d["title"], id="hzd-title"),
         html.Table(className="rec hzd-facts", children=html.Tbody([
             html.Tr([html.Th(k), html.Td(v)]) for k, v in d["facts"]])),
@@ -117,7 +117,7 @@ def detail_block(ctx, user, hazard_id: str, lang: str) -> list:
             html.Li([html.Div([html.B(e["when"]), f" {e['what']} → {e['to']} · {e['who']}"]),
                      html.Div(e["note"]),
                      html.Div(e["data"], className="hint") if e["data"] else None,
-                     *[html.A(f"📎 {f['name']} ({f['sha']})", href=f["href"], target="_blank",
+                     *[html.A(f"{t('hazards.field.evidence', lang)}: {f['name']} ({f['sha']})", href=f["href"], target="_blank",
                               className="hzd-file") for f in e["files"]]])
             for e in d["timeline"]]),
         *([html.H3(t("hazards.escalations", lang)),
