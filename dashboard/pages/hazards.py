@@ -117,8 +117,9 @@ def detail_block(ctx, user, hazard_id: str, lang: str) -> list:
             html.Li([html.Div([html.B(e["when"]), f" {e['what']} → {e['to']} · {e['who']}"]),
                      html.Div(e["note"]),
                      html.Div(e["data"], className="hint") if e["data"] else None,
-                     *[html.A(f"{t('hazards.field.evidence', lang)}: {f['name']} ({f['sha']})", href=f["href"], target="_blank",
-                              className="hzd-file") for f in e["files"]]])
+                     *[html.A(f"{t('hazards.field.evidence', lang)}: {f['name']} ({f['sha']})",
+                              href=f["href"], target="_blank", className="hzd-file")
+                       for f in e["files"]]])
             for e in d["timeline"]]),
         *([html.H3(t("hazards.escalations", lang)),
            html.Ul([html.Li(x) for x in d["escalations"]])] if d["escalations"] else []),
