@@ -122,7 +122,8 @@ def test_role_that_may_not(state, to, role):
     ("remediate", {"deadline": NOW - timedelta(minutes=1)}, "deadline"),
     ("remediate", {"deadline": NOW}, "deadline"),
     ("remediate", {"deadline": datetime(2027, 1, 1)}, "deadline"),  # naive
-    ("remediate", {"deadline": "2027-01-01T00:00:00+00:00"}, "deadline"),
+    ("remediate", {"deadline": "2027-01-01T00:00:00"}, "deadline"),  # text without a zone
+    ("remediate", {"deadline": "next week"}, "deadline"),
     ("remediate", {"responsible": ""}, "responsible"),
     ("remediate", {"measures": 5}, "measures"),
     ("remediate", {"budget_yuan": -1}, "budget_yuan"),
@@ -189,3 +190,9 @@ def test_table_is_consistent_with_roles_states_and_actions():
     # a step is named by its action or its target, never ambiguously
     keys = [(r.source, r.action) for r in TRANSITIONS] + [(r.source, r.target) for r in TRANSITIONS]
     assert len(keys) == len(set(keys))
+
+
+def test_a_deadline_typed_as_iso_text_with_its_zone_is_taken():
+    data = good_data("remediate") | {"deadline": "2026-12-10T08:00:00+08:00"}
+    step = advance("monitored", "remediate", role="commander", data=data, now=NOW)
+    assert step.data["deadline"] == datetime(2026, 12, 10, 0, tzinfo=UTC)
