@@ -41,7 +41,12 @@ def test_every_time_column_is_utc_and_named():
                             "inspection_draws.drawn_at", "risk_points.updated_at",
                             "risk_grade_history.at", "self_inspections.submitted_at",
                             "self_inspections.decided_at", "quiz_attempts.started_at",
-                            "quiz_attempts.finished_at"}
+                            "quiz_attempts.finished_at", "decision_sessions.created_at",
+                            "decision_sessions.opened_at", "decision_sessions.closed_at",
+                            "decision_participants.joined_at", "decision_votes.cast_at",
+                            "liaison_tasks.issued_at", "liaison_tasks.acknowledged_at",
+                            "liaison_tasks.updated_at", "mutual_aid.requested_at",
+                            "mutual_aid.updated_at", "liaison_messages.sent_at"}
     assert all(isinstance(t, UTCDateTime) and t.column == name for name, t in columns.items())
 
 
