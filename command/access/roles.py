@@ -17,7 +17,7 @@ from types import MappingProxyType
 from command.model import ROLES
 
 __all__ = ["ROLES", "SCOPED_ROLES", "PAGES", "ACTIONS", "MATRIX", "allowed", "permissions_of",
-           "page_permission"]
+           "page_permission", "matrix_table"]
 
 
 #: Roles that belong to something, and what: a liaison to an agency, an enterprise's
@@ -38,6 +38,10 @@ PAGES: MappingProxyType = MappingProxyType({
     "/admin": "page.admin",
     "/cases": "page.cases",
     "/quiz": "page.quiz",
+    "/decide": "page.decide",
+    "/vote": "page.vote",
+    "/decision-screen": "page.decision_screen",
+    "/liaison": "page.liaison",
 })
 
 #: Actions that change state, with what they do.
@@ -56,10 +60,17 @@ ACTIONS: MappingProxyType = MappingProxyType({
     "users.manage": "add, disable users and set their passwords",
     "quiz.take": "take a safety-training quiz (one's own score is kept)",
     "risk.rate": "run the periodic re-rating of the risk register",
+    "decision.chair": "create, open and close a decision session; send its decided plan for "
+                      "approval",
+    "decision.vote": "join a decision session by its code and vote or give judgements",
+    "liaison.ack": "acknowledge one's own agency's tasks and report their progress",
+    "liaison.aid": "ask another agency for mutual aid, and answer such requests",
+    "liaison.task": "give an agency a task, cancel it, send agencies messages",
 })
 
 _CENTRE = ("commander", "duty_officer", "staff")
 _ALL = tuple(ROLES)
+_VOTERS = _CENTRE + ("planner", "expert", "liaison")
 
 #: permission -> the roles that hold it.
 MATRIX: MappingProxyType = MappingProxyType({
@@ -89,6 +100,18 @@ MATRIX: MappingProxyType = MappingProxyType({
     "page.quiz": frozenset(r for r in _ALL if r != "wall"),
     "quiz.take": frozenset(r for r in _ALL if r != "wall"),
     "risk.rate": frozenset({"commander", "staff"}),
+    # group decisions: the centre chairs; leaders, experts, staff, planners and agencies'
+    # officers vote; the wall shows progress and results
+    "page.decide": frozenset(_CENTRE),
+    "decision.chair": frozenset(_CENTRE),
+    "page.vote": frozenset(_VOTERS),
+    "decision.vote": frozenset(_VOTERS),
+    "page.decision_screen": frozenset(_CENTRE + ("planner", "expert", "wall")),
+    # liaison: each agency's officer its own board; the centre every board
+    "page.liaison": frozenset(_CENTRE + ("liaison",)),
+    "liaison.ack": frozenset({"liaison"}),
+    "liaison.aid": frozenset(_CENTRE + ("liaison",)),
+    "liaison.task": frozenset(_CENTRE),
 })
 
 
@@ -115,3 +138,16 @@ def page_permission(path: str) -> str | None:
     that is not a page."""
     clean = "/" + path.strip("/").split("/", 1)[0] if path.strip("/") else "/"
     return PAGES.get(clean)
+
+
+def matrix_table() -> str:
+    """The role matrix as the Markdown table of docs/access.md (paste it there when the
+    matrix changes; a test checks the two agree)."""
+    pages = {perm: path for path, perm in PAGES.items()}
+    lines = ["| permission | what | " + " | ".join(ROLES) + " |",
+             "|" + "---|" * (len(ROLES) + 2)]
+    for perm, roles in MATRIX.items():
+        what = f"page `{pages[perm]}`" if perm in pages else ACTIONS[perm]
+        lines.append(f"| `{perm}` | {what} | "
+                     + " | ".join("✓" if r in roles else "" for r in ROLES) + " |")
+    return "\n".join(lines)

@@ -25,10 +25,12 @@ __all__ = ["LiveSnapshot", "live_snapshot", "StandardShare", "share_within_stand
 
 
 #: Audit entries that are not about the response (accounts, log-ins, refusals, risk
-#: grading, inspections, enforcement, training): in the audit log, not on the wall's
-#: operational ticker.
+#: grading, inspections, enforcement, training), or that have their own panel or screen
+#: (liaison tasks, decision sessions and their ballots): in the audit log, not on the
+#: wall's operational ticker.
 _OFF_TICKER = frozenset({"login", "logout", "user", "access", "password", "risk",
-                         "inspection", "inspector", "blacklist", "quiz"})
+                         "inspection", "inspector", "blacklist", "quiz", "liaison",
+                         "decision"})
 
 
 def change_id(engine: Engine) -> int:
