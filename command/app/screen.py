@@ -16,12 +16,14 @@ from functools import lru_cache
 from sqlalchemy.engine import Engine
 
 from command import roads, store
+from command.app.liaison import unacknowledged
 from command.app.scenarios import active_scenario
 from command.clock import as_utc, beijing_day_start, utc_now
 from command.model import response_standards_s
 
 __all__ = ["LiveSnapshot", "live_snapshot", "StandardShare", "share_within_standard",
-           "change_id", "route_coords", "ScenarioOverlay", "scenario_overlay"]
+           "change_id", "route_coords", "ScenarioOverlay", "scenario_overlay",
+           "liaison_pending"]
 
 
 #: Audit entries that are not about the response (accounts, log-ins, refusals, risk
@@ -37,6 +39,12 @@ def change_id(engine: Engine) -> int:
     """The store's last change id: the screens poll it and redraw only when it moves."""
     with store.session_scope(engine, read_only=True) as s:
         return store.last_change_id(s)
+
+
+def liaison_pending(engine: Engine, *, now: datetime | None = None) -> list[dict]:
+    """Liaison tasks no agency has acknowledged yet, oldest first, each with ``age_s``
+    since it was issued (:func:`command.app.liaison.unacknowledged`): the screen's panel."""
+    return unacknowledged(engine, now=now)
 
 
 @dataclass(frozen=True)
