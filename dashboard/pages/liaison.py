@@ -92,10 +92,16 @@ def layout(lang: str = "zh", **_query):
     ])
 
 
+#: The text of each operation (its button, and the message when it is done).
+OP_LABELS = {"ack": "liaison.ack", "complete": "liaison.complete", "cancel": "liaison.cancel",
+             "report": "liaison.report", "accept": "liaison.aid.accept",
+             "decline": "liaison.aid.decline", "depart": "liaison.aid.depart",
+             "arrive": "liaison.aid.arrive", "request": "liaison.aid.request",
+             "issue": "liaison.issue", "message": "liaison.send"}
+
+
 def _btn(kind: str, op: str, target, lang: str, role: str):
-    label = {"ack": "liaison.ack", "complete": "liaison.complete", "cancel": "liaison.cancel",
-             "accept": "liaison.aid.accept", "decline": "liaison.aid.decline",
-             "depart": "liaison.aid.depart", "arrive": "liaison.aid.arrive"}[op]
+    label = OP_LABELS[op]
     perm = OP_PERMISSIONS.get(op, "liaison.aid")
     if not allowed(role, perm):
         return None
@@ -192,7 +198,7 @@ def act(ctx, user, kind: str, op: str, target, *, lang: str, **data) -> str:
                              text=data.get("text") or "")
     except (CommandError, ValueError, TypeError, KeyError) as exc:
         return t("dashboard.failed", lang, detail=str(exc))
-    return t("dashboard.done", lang, what=f"{op} {target or ''}".strip())
+    return t("dashboard.done", lang, what=f"{t(OP_LABELS[op], lang)} {target or ''}".strip())
 
 
 def _clicked():

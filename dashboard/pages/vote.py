@@ -127,7 +127,8 @@ def _inputs(s, mine: dict, feedback, lang: str) -> list:
             out.append(html.Div(className="vote-rate", children=[
                 html.Div(o["label"], className="label"),
                 dcc.Slider(id={"type": "vote-rate", "o": o["id"]}, min=1, max=9, step=1,
-                           value=rated.get(o["id"], 5), marks={k: str(k) for k in range(1, 10)}),
+                           value=rated.get(o["id"], 5), marks={k: str(k) for k in range(1, 10)},
+                           allow_direct_input=False),
                 html.Div(t("vote.feedback", lang, **{k: fb[o["id"]][k] for k in
                                                      ("median", "q1", "q3", "n")}),
                          className="hint") if o["id"] in fb else None]))
@@ -151,7 +152,8 @@ def _ahp_inputs(s, lang: str) -> list:
                 html.Div(t("vote.pair", lang, a=labels[items[i]], b=labels[items[j]]),
                          className="label"),
                 dcc.Slider(id={"type": "vote-pair", "m": name, "k": k}, min=views.SLIDER_MIN,
-                           max=views.SLIDER_MAX, step=1, value=0, marks=marks)]))
+                           max=views.SLIDER_MAX, step=1, value=0, marks=marks,
+                           allow_direct_input=False)]))
     return out
 
 
