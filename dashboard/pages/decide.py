@@ -129,7 +129,7 @@ def create(ctx, user, *, question, method, options_text, system, criteria_text,
            participants_text, lang: str) -> tuple[str, int | None]:
     """Create a session as ``user``: (the message, the new session id or None)."""
     try:
-        options = list(system or []) + views.parse_lines(options_text)
+        options = views.parse_lines(options_text) + list(system or [])
         rec = use.create_session(ctx.engine, question=question or "", method=method,
                                  options=options,
                                  criteria=views.parse_lines(criteria_text),
