@@ -1,14 +1,15 @@
-"""Dash components more than one page shows, built from the plain data of
-``dashboard.views`` (no reads, no callbacks): the result of a decision session (the
-chair's page, the participant's phone and the video wall)."""
+"""Dash pieces more than one page uses, built from the plain data of ``dashboard.views``
+(no reads): the result of a decision session (the chair's page, the participant's phone
+and the video wall), and which pattern-matched button really fired a callback."""
 
 from __future__ import annotations
 
+import dash
 from dash import html
 
 from command.i18n import t
 
-__all__ = ["decision_result"]
+__all__ = ["decision_result", "clicked"]
 
 
 def decision_result(view: dict | None, lang: str):
@@ -26,3 +27,12 @@ def decision_result(view: dict | None, lang: str):
                 html.Span(r["score"], className="score")]) for r in view["rows"]]),
         html.Ul([html.Li(line) for line in view["lines"]], className="result-lines"),
     ])
+
+
+def clicked() -> dict | str | None:
+    """The id of the button that fired the running callback when it really was clicked
+    (a button that merely appeared, with n_clicks 0, did not)."""
+    trig = dash.ctx.triggered_id
+    if not trig or not (dash.ctx.triggered and dash.ctx.triggered[0]["value"]):
+        return None
+    return trig

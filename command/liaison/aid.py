@@ -17,10 +17,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from command.clock import as_utc
-from command.errors import DataError, Problem
+from command.liaison._common import refuse
 
 __all__ = ["STATES", "OPEN_STATES", "ACTIONS", "Step", "advance"]
 
@@ -47,10 +46,6 @@ class Step:
     at: datetime
 
 
-def _refuse(message: str, rule: str, field: str, value: Any) -> DataError:
-    return DataError(message, [Problem(rule, field=field, value=value)])
-
-
 def advance(state: str | None, action: str, *, from_agency: str, to_agency: str,
             actor_agency: str | None, note: str = "", now: datetime) -> Step:
     """Check one step of a mutual-aid request.
@@ -69,18 +64,18 @@ def advance(state: str | None, action: str, *, from_agency: str, to_agency: str,
     rule = _RULES.get((action, state))
     if rule is None:
         nexts = ", ".join(a for (a, s) in _RULES if s == state) or "nothing (final)"
-        raise _refuse("This step is not allowed now.",
+        raise refuse("This step is not allowed now.",
                       f"from '{state or 'new'}' only: {nexts}", "action", action)
     to, whose = rule
     if action == "request":
         if from_agency == to_agency:
-            raise _refuse("An agency does not ask itself for aid.", "another agency",
+            raise refuse("An agency does not ask itself for aid.", "another agency",
                           "to_agency", to_agency)
         if not note.strip():
-            raise _refuse("Say what is needed.", "required: what, how many, where", "note",
+            raise refuse("Say what is needed.", "required: what, how many, where", "note",
                           note)
     owner = from_agency if whose == "from" else to_agency
     if actor_agency is not None and actor_agency != owner:
-        raise _refuse("This step is the other agency's.",
+        raise refuse("This step is the other agency's.",
                       f"only {owner}'s liaison officer may {action}", "agency", actor_agency)
     return Step(action, state, to, note.strip(), at)

@@ -25,7 +25,7 @@ from datetime import datetime
 from typing import Any
 
 from command.clock import as_utc
-from command.errors import DataError, Problem
+from command.liaison._common import refuse
 
 __all__ = ["STATES", "OPEN_STATES", "ACTIONS", "Step", "advance", "age_s", "plan_tasks"]
 
@@ -60,10 +60,6 @@ class Step:
     at: datetime
 
 
-def _refuse(message: str, rule: str, field: str, value: Any) -> DataError:
-    return DataError(message, [Problem(rule, field=field, value=value)])
-
-
 def advance(state: str | None, action: str, *, side: str, task_agency: str,
             actor_agency: str | None, note: str = "", progress_pct: object = None,
             now: datetime) -> Step:
@@ -92,26 +88,26 @@ def advance(state: str | None, action: str, *, side: str, task_agency: str,
     rule = _RULES.get((action, state))
     if rule is None:
         nexts = ", ".join(a for (a, s) in _RULES if s == state) or "nothing"
-        raise _refuse("This step is not allowed now.",
+        raise refuse("This step is not allowed now.",
                       f"from '{state or 'new'}' only: {nexts}", "action", action)
     to, who = rule
     if side != who:
         taker = "the command centre" if who == "centre" else "the task's agency"
-        raise _refuse("This step is not yours to take.", f"'{action}' is taken by {taker}",
+        raise refuse("This step is not yours to take.", f"'{action}' is taken by {taker}",
                       "side", side)
     if who == "agency" and actor_agency != task_agency:
-        raise _refuse("This task belongs to another agency.",
+        raise refuse("This task belongs to another agency.",
                       f"only {task_agency}'s liaison officer may {action} it", "agency",
                       actor_agency)
     pct: int | None = None
     if action == "report":
         if isinstance(progress_pct, bool) or not isinstance(progress_pct, int | float) \
                 or progress_pct != int(progress_pct) or not 0 <= progress_pct < 100:
-            raise _refuse("Progress is a whole percentage below 100 (complete the task "
+            raise refuse("Progress is a whole percentage below 100 (complete the task "
                           "for 100).", "0 to 99", "progress_pct", progress_pct)
         pct = int(progress_pct)
         if not note.strip():
-            raise _refuse("A progress report needs a note.", "required", "note", note)
+            raise refuse("A progress report needs a note.", "required", "note", note)
     elif action == "complete":
         pct = 100
     return Step(action, state, to, note.strip(), pct, at)

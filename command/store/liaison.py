@@ -156,6 +156,18 @@ def _aid(r: MutualAidRow) -> AidRecord:
                      r.answer, r.requested_at, r.requested_by, r.updated_at, r.updated_by)
 
 
+def _in_state(session: Session, row_cls, key: int, expect: str, what: str):
+    """The row ``key`` of ``row_cls``, locked (PostgreSQL), when its state is ``expect``:
+    a step checked against a state another writer has just left is refused."""
+    row = session.get(row_cls, key, with_for_update=(
+        session.get_bind().dialect.name == "postgresql"))
+    if row is None:
+        raise StoreError(f"no {what} {key}")
+    if row.state != expect:
+        raise StoreError(f"{what} {key} is '{row.state}' now, not '{expect}'")
+    return row
+
+
 def issue_task(session: Session, *, agency_id: str, title: str, actor: str,
                source: str = "commander", detail: Sequence[Mapping[str, Any]] = (),
                plan_id: int | None = None, incident_id: str | None = None,
@@ -229,12 +241,7 @@ def update_task(session: Session, task_id: int, *, action: str, to: str, actor: 
         If there is no such task, or its state is no longer ``expect``.
     """
     now = stamp(now)
-    row = session.get(LiaisonTaskRow, task_id, with_for_update=(
-        session.get_bind().dialect.name == "postgresql"))
-    if row is None:
-        raise StoreError(f"no liaison task {task_id}")
-    if row.state != expect:
-        raise StoreError(f"liaison task {task_id} is '{row.state}' now, not '{expect}'")
+    row = _in_state(session, LiaisonTaskRow, task_id, expect, "liaison task")
     row.state, row.updated_at = to, now
     if action == "acknowledge":
         row.acknowledged_at, row.acknowledged_by = now, actor
@@ -304,12 +311,7 @@ def update_aid(session: Session, aid_id: int, *, action: str, to: str, actor: st
         If there is no such request, or its state is no longer ``expect``.
     """
     now = stamp(now)
-    row = session.get(MutualAidRow, aid_id, with_for_update=(
-        session.get_bind().dialect.name == "postgresql"))
-    if row is None:
-        raise StoreError(f"no mutual-aid request {aid_id}")
-    if row.state != expect:
-        raise StoreError(f"mutual-aid request {aid_id} is '{row.state}' now, not '{expect}'")
+    row = _in_state(session, MutualAidRow, aid_id, expect, "mutual-aid request")
     row.state, row.updated_at, row.updated_by = to, now, actor
     if note:
         row.answer = note

@@ -19,7 +19,7 @@ from command.errors import CommandError
 from command.i18n import t
 from dashboard import context
 from dashboard.auth import current_user, guard
-from dashboard.blocks import decision_result
+from dashboard.blocks import clicked, decision_result
 from dashboard.views import decision as views
 
 dash.register_page(__name__, path="/decide", name="decide", name_key="nav.decide", order=60)
@@ -201,8 +201,8 @@ def _on_create(n, question, method, options, system, criteria, participants, lan
           prevent_initial_call=True)
 @guard("decision.chair")
 def _on_step(_o, _n, _c, _s, session_id, lang):
-    trig = dash.ctx.triggered_id
-    if not trig or not (dash.ctx.triggered and dash.ctx.triggered[0]["value"]):
+    trig = clicked()
+    if not trig:
         return no_update
     return step(context.current(), current_user(), session_id,
                 str(trig).removeprefix("decide-"), lang or "zh")

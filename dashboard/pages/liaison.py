@@ -20,6 +20,7 @@ from command.errors import CommandError
 from command.i18n import t
 from dashboard import context
 from dashboard.auth import current_user, guard
+from dashboard.blocks import clicked
 from dashboard.views import liaison as views
 
 dash.register_page(__name__, path="/liaison", name="liaison", name_key="nav.liaison", order=63)
@@ -201,13 +202,6 @@ def act(ctx, user, kind: str, op: str, target, *, lang: str, **data) -> str:
     return t("dashboard.done", lang, what=f"{t(OP_LABELS[op], lang)} {target or ''}".strip())
 
 
-def _clicked():
-    trig = dash.ctx.triggered_id
-    if not trig or not (dash.ctx.triggered and dash.ctx.triggered[0]["value"]):
-        return None
-    return trig
-
-
 @callback(Output("li-change", "data"), Input("li-poll", "n_intervals"),
           State("li-change", "data"))
 @guard("page.liaison")
@@ -241,7 +235,7 @@ def _report_options(_change, lang):
           State("li-lang", "data"), prevent_initial_call=True)
 @guard("liaison.ack")
 def _on_task(_clicks, lang):
-    trig = _clicked()
+    trig = clicked()
     if not trig:
         return no_update
     return act(context.current(), current_user(), "task", trig["op"], trig["target"],
@@ -264,7 +258,7 @@ def _on_report(n, task_id, pct, note, lang):
           State("li-lang", "data"), prevent_initial_call=True)
 @guard("liaison.task")
 def _on_cancel(_clicks, lang):
-    trig = _clicked()
+    trig = clicked()
     if not trig:
         return no_update
     return act(context.current(), current_user(), "task", "cancel", trig["target"],
@@ -277,7 +271,7 @@ def _on_cancel(_clicks, lang):
           State("li-lang", "data"), prevent_initial_call=True)
 @guard("liaison.task")
 def _on_issue(_issue, _send, agency, text, lang):
-    trig = _clicked()
+    trig = clicked()
     if not trig:
         return no_update
     kind = "message" if trig == "li-send" else "issue"
@@ -290,7 +284,7 @@ def _on_issue(_issue, _send, agency, text, lang):
           State("li-lang", "data"), prevent_initial_call=True)
 @guard("liaison.aid")
 def _on_aid_step(_clicks, lang):
-    trig = _clicked()
+    trig = clicked()
     if not trig:
         return no_update
     return act(context.current(), current_user(), "aid", trig["op"], trig["target"],

@@ -45,6 +45,7 @@ from command.i18n import t
 from command.model import INCIDENT_TYPES
 from dashboard import context
 from dashboard.auth import current_user, guard
+from dashboard.blocks import clicked
 from dashboard.figures import STATUS_COLORS, live_map_figure, scaled_sizes
 from dashboard.jobs import materials_jobs, materials_key
 from dashboard.views import screen as views
@@ -442,15 +443,6 @@ def _outcome(msg: str, lang: str) -> tuple[str, str]:
     return msg, "summary error" if failed else "summary"
 
 
-def _clicked() -> dict | None:
-    """The pattern id of the button that fired, when it really was clicked (a button
-    that merely appeared has n_clicks 0)."""
-    trig = dash.ctx.triggered_id
-    if not trig or not (dash.ctx.triggered and dash.ctx.triggered[0]["value"]):
-        return None
-    return trig
-
-
 @callback(Output("inc-lat", "value"), Output("inc-lon", "value"),
           Input("screen-map", "clickData"), prevent_initial_call=True)
 @guard("incident.create")
@@ -499,7 +491,7 @@ def _on_result(result):
           Input({"type": "select", "target": ALL}, "n_clicks"), prevent_initial_call=True)
 @guard("page.screen")
 def _on_select(_clicks):
-    trig = _clicked()
+    trig = clicked()
     return trig["target"] if trig else no_update
 
 
@@ -510,7 +502,7 @@ def _on_select(_clicks):
           State("screen-lang", "data"), prevent_initial_call=True)
 @guard("plan.decide")
 def _on_decide(_clicks, swap_values, swap_ids, lang):
-    trig = _clicked()
+    trig = clicked()
     if not trig:
         return no_update, no_update
     swaps = {i["unit"]: v for i, v in zip(swap_ids, swap_values)}
@@ -524,7 +516,7 @@ def _on_decide(_clicks, swap_values, swap_ids, lang):
           State("screen-lang", "data"), prevent_initial_call=True)
 @guard("unit.advance")
 def _on_unit(_clicks, lang):
-    trig = _clicked()
+    trig = clicked()
     if not trig:
         return no_update, no_update
     return _outcome(act(context.current(), trig["op"], trig["target"], current_user().name,
@@ -537,7 +529,7 @@ def _on_unit(_clicks, lang):
           State("screen-lang", "data"), prevent_initial_call=True)
 @guard("incident.close")
 def _on_close(_clicks, lang):
-    trig = _clicked()
+    trig = clicked()
     if not trig:
         return no_update, no_update
     return _outcome(act(context.current(), "close", trig["target"], current_user().name, {},
