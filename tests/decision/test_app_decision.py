@@ -197,3 +197,30 @@ def test_radius_options_from_a_scenario(engine, ezhou_dataset, ezhou_network, ez
                               network=ezhou_network, settings=settings, lang="en")
     assert opts and all(o["kind"] == "radius" and o["ref"]["distance_m"] > 0 for o in opts)
     assert "evacuate to" in opts[0]["label"]
+
+
+def test_a_decided_plan_behind_a_newer_one_goes_for_approval_as_a_copy(engine, ezhou_network,
+                                                                       ezhou_dataset):
+    incident, plan_id, _rec = incidents.create_and_recommend(
+        engine, ezhou_network, ezhou_dataset, incident_type="fire", lat=30.39, lon=114.89,
+        actor="zhang", limit=3, max_snap_distance_m=2000, now=T0)
+    with store.session_scope(engine) as s:
+        old = store.get_plan(s, plan_id)
+        newer = store.save_plan(s, {"assignments": old.assignments[:1]}, [incident], "zhang",
+                                now=T0)
+    rec = _new(engine, method="majority", options=[
+        {"label": "full", "kind": "plan", "ref": plan_id},
+        {"label": "lean", "kind": "plan", "ref": newer}])
+    use.open_session(engine, rec.session_id, "zhang", now=T0)
+    use.join_session(engine, rec.code, _user("li"), now=T0)
+    use.cast_ballot(engine, rec.session_id, "li", {"choice": "o1"}, now=T0)
+    use.close_session(engine, rec.session_id, "zhang", now=T0)
+    sent = use.send_for_approval(engine, rec.session_id, "zhang", now=T0)
+    assert sent not in (plan_id, newer)
+    with store.session_scope(engine, read_only=True) as s:
+        copy = store.get_plan(s, sent)
+        shown = store.list_plans(s, incident_id=incident, limit=1)[0]
+        audit = [e.action for e in store.list_audit(s, limit=2)]
+    assert copy.status == "proposed" and copy.assignments == old.assignments
+    assert copy.payload["decision_session"] == rec.session_id and shown.plan_id == sent
+    assert audit == ["decision.sent_for_approval", "plan.proposed"]
