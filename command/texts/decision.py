@@ -185,5 +185,4 @@ TABLE: dict[str, tuple[str, str]] = {
     # --- the command screen's panel -------------------------------------------------------------
     "screen.liaison": ("未确认的联络任务", "Unacknowledged liaison tasks"),
     "screen.liaison.none": ("全部已确认", "All acknowledged"),
-    "screen.liaison.line": ("{agency}：{task}", "{agency}: {task}"),
 }

@@ -340,7 +340,8 @@ def render_liaison(view: dict, lang: str):
     if not view["rows"]:
         return html.Div(t("screen.liaison.none", lang), className="empty")
     return [html.Div(className="liaison-row", children=[
-        html.Span(r["line"], className="liaison-task"),
+        html.Span([html.Span(r["agency"], className="liaison-agency"),
+                   html.Span(r["task"])], className="liaison-task"),
         html.Span(r["age"], id={"type": "liaison-age", "index": str(r["task_id"])},
                   className="elapsed", **{"data-issued": str(r["issued_ms"])})])
         for r in view["rows"]] + _more(view["more"], lang)

@@ -245,14 +245,14 @@ def patch_data(traces: dict[str, dict]) -> dict[int, dict]:
 
 
 def liaison_view(pending, dataset: Dataset, lang: str, *, limit: int = LIAISON_LINES) -> dict:
-    """The unacknowledged liaison tasks panel: the oldest ``limit`` tasks (agency, task,
-    age since issued, issue time in ms for the ticking age) and how many more wait.
+    """The unacknowledged liaison tasks panel: the oldest ``limit`` tasks (agency's name,
+    the task's text, age since issued, issue time in ms for the ticking age) and how many
+    more wait.
     ``pending`` is :func:`command.app.screen.liaison_pending`'s list."""
     names = agency_names(dataset, lang)
     rows = [{"task_id": r["task"].task_id,
-             "line": t("screen.liaison.line", lang,
-                       agency=names.get(r["task"].agency_id, r["task"].agency_id),
-                       task=task_title(r["task"], lang)),
+             "agency": names.get(r["task"].agency_id, r["task"].agency_id),
+             "task": task_title(r["task"], lang),
              "age": elapsed_text(r["age_s"]),
              "issued_ms": int(r["task"].issued_at.timestamp() * 1000)}
             for r in pending[:limit]]
