@@ -17,7 +17,7 @@ from types import MappingProxyType
 from command.model import ROLES
 
 __all__ = ["ROLES", "SCOPED_ROLES", "PAGES", "ACTIONS", "MATRIX", "allowed", "permissions_of",
-           "page_permission"]
+           "page_permission", "matrix_table"]
 
 
 #: Roles that belong to something, and what: a liaison to an agency, an enterprise's
@@ -42,6 +42,10 @@ PAGES: MappingProxyType = MappingProxyType({
     "/admin": "page.admin",
     "/cases": "page.cases",
     "/quiz": "page.quiz",
+    "/decide": "page.decide",
+    "/vote": "page.vote",
+    "/decision-screen": "page.decision_screen",
+    "/liaison": "page.liaison",
 })
 
 #: Actions that change state, with what they do.
@@ -65,10 +69,17 @@ ACTIONS: MappingProxyType = MappingProxyType({
                       "takes which step)",
     "grid.daily_report": "file a grid cell's daily report",
     "inbox.read": "read one's own messages and mark them read",
+    "decision.chair": "create, open and close a decision session; send its decided plan for "
+                      "approval",
+    "decision.vote": "join a decision session by its code and vote or give judgements",
+    "liaison.ack": "acknowledge one's own agency's tasks and report their progress",
+    "liaison.aid": "ask another agency for mutual aid, and answer such requests",
+    "liaison.task": "give an agency a task, cancel it, send agencies messages",
 })
 
 _CENTRE = ("commander", "duty_officer", "staff")
 _ALL = tuple(ROLES)
+_VOTERS = _CENTRE + ("planner", "expert", "liaison")
 
 #: permission -> the roles that hold it.
 MATRIX: MappingProxyType = MappingProxyType({
@@ -108,6 +119,18 @@ MATRIX: MappingProxyType = MappingProxyType({
     "hazard.advance": frozenset({"commander", "duty_officer", "staff", "expert"}),
     "grid.daily_report": frozenset({"grid_member"}),
     "inbox.read": frozenset(r for r in _ALL if r != "wall"),
+    # group decisions: the centre chairs; leaders, experts, staff, planners and agencies'
+    # officers vote; the wall shows progress and results
+    "page.decide": frozenset(_CENTRE),
+    "decision.chair": frozenset(_CENTRE),
+    "page.vote": frozenset(_VOTERS),
+    "decision.vote": frozenset(_VOTERS),
+    "page.decision_screen": frozenset(_CENTRE + ("planner", "expert", "wall")),
+    # liaison: each agency's officer its own board; the centre every board
+    "page.liaison": frozenset(_CENTRE + ("liaison",)),
+    "liaison.ack": frozenset({"liaison"}),
+    "liaison.aid": frozenset(_CENTRE + ("liaison",)),
+    "liaison.task": frozenset(_CENTRE),
 })
 
 
@@ -134,3 +157,16 @@ def page_permission(path: str) -> str | None:
     that is not a page."""
     clean = "/" + path.strip("/").split("/", 1)[0] if path.strip("/") else "/"
     return PAGES.get(clean)
+
+
+def matrix_table() -> str:
+    """The role matrix as the Markdown table of docs/access.md (paste it there when the
+    matrix changes; a test checks the two agree)."""
+    pages = {perm: path for path, perm in PAGES.items()}
+    lines = ["| permission | what | " + " | ".join(ROLES) + " |",
+             "|" + "---|" * (len(ROLES) + 2)]
+    for perm, roles in MATRIX.items():
+        what = f"page `{pages[perm]}`" if perm in pages else ACTIONS[perm]
+        lines.append(f"| `{perm}` | {what} | "
+                     + " | ".join("✓" if r in roles else "" for r in ROLES) + " |")
+    return "\n".join(lines)

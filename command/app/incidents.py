@@ -15,6 +15,7 @@ from datetime import datetime
 from sqlalchemy.engine import Engine
 
 from command import store
+from command.app import liaison
 from command.dispatch.reasons import reason
 from command.dispatch.recommend import Recommendation, recommend
 from command.errors import StoreError
@@ -167,7 +168,9 @@ def decide(engine: Engine, plan_id: int, decision: str, actor: str, *,
     """The duty officer's decision on a proposed plan: ``approve``, ``reject``, or
     ``modify`` with ``swaps`` {unit in the plan: unit id, or ``{"unit_id", "eta_s"}`` as
     :func:`swap_candidates` gives it}. Approving or modifying dispatches the units (the
-    store moves them to ``dispatched``); everything is audited as ``actor``.
+    store moves them to ``dispatched``) and gives each agency of those units its liaison
+    task (:func:`command.app.liaison.issue_plan_tasks`); everything is audited as
+    ``actor``.
 
     Raises
     ------
@@ -194,7 +197,10 @@ def decide(engine: Engine, plan_id: int, decision: str, actor: str, *,
                     raise StoreError(
                         f"plan {plan_id}: unit {unit.unit_id} is '{unit.capability}' and "
                         f"cannot replace {old} ('{caps[old]}')")
-        return store.decide_plan(s, plan_id, decision, actor, changes=changes, now=now)
+        plan = store.decide_plan(s, plan_id, decision, actor, changes=changes, now=now)
+        # each agency whose units go gets its task in the same transaction
+        liaison.issue_plan_tasks(s, plan, actor, now=now)
+        return plan
 
 
 def modify_plan(engine: Engine, network, dataset: Dataset, plan_id: int,

@@ -16,25 +16,35 @@ from functools import lru_cache
 from sqlalchemy.engine import Engine
 
 from command import roads, store
+from command.app.liaison import unacknowledged
 from command.app.scenarios import active_scenario
 from command.clock import as_utc, beijing_day_start, utc_now
 from command.model import response_standards_s
 
 __all__ = ["LiveSnapshot", "live_snapshot", "StandardShare", "share_within_standard",
-           "change_id", "route_coords", "ScenarioOverlay", "scenario_overlay"]
+           "change_id", "route_coords", "ScenarioOverlay", "scenario_overlay",
+           "liaison_pending"]
 
 
 #: Audit entries that are not about the response (accounts, log-ins, refusals, risk
-#: grading, inspections, enforcement, training): in the audit log, not on the wall's
-#: operational ticker.
+#: grading, inspections, enforcement, training), or that have their own panel or screen
+#: (liaison tasks, decision sessions and their ballots): in the audit log, not on the
+#: wall's operational ticker.
 _OFF_TICKER = frozenset({"login", "logout", "user", "access", "password", "risk",
-                         "inspection", "inspector", "blacklist", "quiz"})
+                         "inspection", "inspector", "blacklist", "quiz", "liaison",
+                         "decision"})
 
 
 def change_id(engine: Engine) -> int:
     """The store's last change id: the screens poll it and redraw only when it moves."""
     with store.session_scope(engine, read_only=True) as s:
         return store.last_change_id(s)
+
+
+def liaison_pending(engine: Engine, *, now: datetime | None = None) -> list[dict]:
+    """Liaison tasks no agency has acknowledged yet, oldest first, each with ``age_s``
+    since it was issued (:func:`command.app.liaison.unacknowledged`): the screen's panel."""
+    return unacknowledged(engine, now=now)
 
 
 @dataclass(frozen=True)

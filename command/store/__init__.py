@@ -18,7 +18,17 @@ Typical use::
         incident_id = create_incident(s, incident, actor="duty-officer")
 """
 
-from command.store import enforcement, hazards, notifications, risk, training, users  # noqa: F401  (their tables join the metadata)
+# their tables join the metadata
+from command.store import (  # noqa: F401
+    decision,
+    enforcement,
+    hazards,
+    liaison,
+    notifications,
+    risk,
+    training,
+    users,
+)
 from command.store._engine import engine_for, session_scope, upgrade
 from command.store.audit import AuditEntry, append_audit, last_change_id, list_audit, verify_audit
 from command.store.incidents import (

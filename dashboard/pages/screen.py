@@ -34,6 +34,7 @@ from command.app.incidents import swap_candidates
 from command.app.scenarios import clear_scenario, load_scenario, scenario_ids
 from command.app.screen import (
     change_id,
+    liaison_pending,
     live_snapshot,
     route_coords,
     scenario_overlay,
@@ -44,6 +45,7 @@ from command.i18n import t
 from command.model import INCIDENT_TYPES
 from dashboard import context
 from dashboard.auth import current_user, guard
+from dashboard.blocks import clicked
 from dashboard.figures import STATUS_COLORS, live_map_figure, scaled_sizes
 from dashboard.jobs import materials_jobs, materials_key
 from dashboard.views import screen as views
@@ -103,6 +105,10 @@ def layout(lang: str = "zh", **_query):
         html.Div(className="col right", children=[
             html.Section(className="card", children=[
                 html.H2(t("dashboard.units", lang)), html.Div(board, id="screen-board")]),
+            html.Section(className="card liaison-panel", children=[
+                html.H2(t("screen.liaison", lang)),
+                html.Div(render_liaison(liaison_update(ctx, lang), lang),
+                         id="screen-liaison")]),
             html.Section(className="card grow", children=[
                 html.H2(t("dashboard.active_units", lang)),
                 html.Div(active, id="screen-active")]),
@@ -323,6 +329,24 @@ def render_plan(view: dict | None, lang: str, perms: frozenset):
     return parts
 
 
+def liaison_update(ctx: context.ScreenContext, lang: str, *,
+                   now: datetime | None = None) -> dict:
+    """The unacknowledged liaison tasks panel as plain data (see
+    :func:`views.liaison_view`)."""
+    return views.liaison_view(liaison_pending(ctx.engine, now=now), ctx.dataset, lang)
+
+
+def render_liaison(view: dict, lang: str):
+    if not view["rows"]:
+        return html.Div(t("screen.liaison.none", lang), className="empty")
+    return [html.Div(className="liaison-row", children=[
+        html.Span([html.Span(r["agency"], className="liaison-agency"),
+                   html.Span(r["task"])], className="liaison-task"),
+        html.Span(r["age"], id={"type": "liaison-age", "index": str(r["task_id"])},
+                  className="elapsed", **{"data-issued": str(r["issued_ms"])})])
+        for r in view["rows"]] + _more(view["more"], lang)
+
+
 def render_ticker(lines: list[str]):
     return [html.Span(line, className="tick") for line in lines]
 
@@ -420,15 +444,6 @@ def _outcome(msg: str, lang: str) -> tuple[str, str]:
     return msg, "summary error" if failed else "summary"
 
 
-def _clicked() -> dict | None:
-    """The pattern id of the button that fired, when it really was clicked (a button
-    that merely appeared has n_clicks 0)."""
-    trig = dash.ctx.triggered_id
-    if not trig or not (dash.ctx.triggered and dash.ctx.triggered[0]["value"]):
-        return None
-    return trig
-
-
 @callback(Output("inc-lat", "value"), Output("inc-lon", "value"),
           Input("screen-map", "clickData"), prevent_initial_call=True)
 @guard("incident.create")
@@ -477,7 +492,7 @@ def _on_result(result):
           Input({"type": "select", "target": ALL}, "n_clicks"), prevent_initial_call=True)
 @guard("page.screen")
 def _on_select(_clicks):
-    trig = _clicked()
+    trig = clicked()
     return trig["target"] if trig else no_update
 
 
@@ -488,7 +503,7 @@ def _on_select(_clicks):
           State("screen-lang", "data"), prevent_initial_call=True)
 @guard("plan.decide")
 def _on_decide(_clicks, swap_values, swap_ids, lang):
-    trig = _clicked()
+    trig = clicked()
     if not trig:
         return no_update, no_update
     swaps = {i["unit"]: v for i, v in zip(swap_ids, swap_values)}
@@ -502,7 +517,7 @@ def _on_decide(_clicks, swap_values, swap_ids, lang):
           State("screen-lang", "data"), prevent_initial_call=True)
 @guard("unit.advance")
 def _on_unit(_clicks, lang):
-    trig = _clicked()
+    trig = clicked()
     if not trig:
         return no_update, no_update
     return _outcome(act(context.current(), trig["op"], trig["target"], current_user().name,
@@ -515,7 +530,7 @@ def _on_unit(_clicks, lang):
           State("screen-lang", "data"), prevent_initial_call=True)
 @guard("incident.close")
 def _on_close(_clicks, lang):
-    trig = _clicked()
+    trig = clicked()
     if not trig:
         return no_update, no_update
     return _outcome(act(context.current(), "close", trig["target"], current_user().name, {},
@@ -559,6 +574,13 @@ def _render(change, selected, lang):
     return kpis, incidents, board, active, plan, ticker, elapsed, patch
 
 
+@callback(Output("screen-liaison", "children"), Input("screen-change", "data"),
+          State("screen-lang", "data"), prevent_initial_call=True)
+@guard("page.screen")
+def _render_liaison(_change, lang):
+    return render_liaison(liaison_update(context.current(), lang or "zh"), lang or "zh")
+
+
 def scale_patch(ctx: context.ScreenContext, lang: str, scale: float) -> Patch:
     """The map's fonts, markers and lines for a wall ``scale`` times 1080 px high."""
     sizes = scaled_sizes(base_figure(ctx, lang), scale)
@@ -597,4 +619,23 @@ clientside_callback(
     Output({"type": "elapsed", "index": ALL}, "children"),
     Input("clock-tick", "n_intervals"), State("screen-elapsed", "data"),
     State({"type": "elapsed", "index": ALL}, "id"),
+)
+
+
+# The ages of unacknowledged liaison tasks tick in the browser too (from data-issued).
+clientside_callback(
+    """function(n, ids) {
+        const now = Date.now();
+        return ids.map((id) => {
+            const el = document.getElementById(JSON.stringify(id, Object.keys(id).sort()));
+            const t0 = el ? Number(el.dataset.issued) : now;
+            const s = Math.max(0, Math.floor((now - t0) / 1000));
+            const h = Math.floor(s / 3600), m = Math.floor(s / 60) % 60, x = s % 60;
+            const p = (v) => String(v).padStart(2, '0');
+            return h ? `${h}:${p(m)}:${p(x)}` : `${p(m)}:${p(x)}`;
+        });
+    }""",
+    Output({"type": "liaison-age", "index": ALL}, "children"),
+    Input("clock-tick", "n_intervals"),
+    State({"type": "liaison-age", "index": ALL}, "id"),
 )

@@ -14,7 +14,7 @@ from command.errors import CommandError
 from command.i18n import t
 
 __all__ = ["ROUTE_COLORS", "name_of", "unit_of", "qty", "incident_label", "scale_map",
-           "SCALE_JS", "error_text"]
+           "SCALE_JS", "error_text", "elapsed_text"]
 
 
 #: One colour per depot's routes (cycled), distinct from the roads and the risk colours.
@@ -27,6 +27,13 @@ def name_of(x, lang: str) -> str:
 
 def unit_of(item, lang: str) -> str:
     return item.unit_en if lang == "en" else item.unit
+
+
+def elapsed_text(seconds: float) -> str:
+    """'mm:ss' under an hour, else 'h:mm:ss' (the browser keeps it ticking)."""
+    s = max(0, int(seconds))
+    h, m, sec = s // 3600, s // 60 % 60, s % 60
+    return f"{h}:{m:02d}:{sec:02d}" if h else f"{m:02d}:{sec:02d}"
 
 
 def qty(q: float) -> str:

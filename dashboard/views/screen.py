@@ -19,9 +19,12 @@ from command.clock import beijing
 from command.i18n import t
 from command.model import Dataset
 from dashboard.figures import STATUS_COLORS, THEME, PointLayer, live_slot_index, live_traces
+from dashboard.views._common import elapsed_text
+from dashboard.views.liaison import agency_names, task_title
 
-__all__ = ["LAYER_KEYS", "SLOTS", "TICKER_LINES", "layers", "picked_from_click", "elapsed_text",
-           "selected_incident", "screen_view", "patch_data"]
+__all__ = ["LAYER_KEYS", "SLOTS", "TICKER_LINES", "LIAISON_LINES", "layers",
+           "picked_from_click", "elapsed_text", "selected_incident", "screen_view",
+           "patch_data", "liaison_view"]
 
 LAYER_KEYS = ("layer.bases", "layer.depots", "layer.hospitals", "layer.shelters",
               "layer.hazards")
@@ -29,6 +32,9 @@ LAYER_KEYS = ("layer.bases", "layer.depots", "layer.hospitals", "layer.shelters"
 SLOTS = live_slot_index(2 + len(LAYER_KEYS))
 #: Lines of the ticker (the newest audit entries) on the wall.
 TICKER_LINES = 6
+
+#: Lines of the unacknowledged liaison tasks panel (the oldest; then "n more").
+LIAISON_LINES = 3
 
 #: A road path (lat, lon) from a unit's base to an incident.
 Route = Callable[[object, object], list]
@@ -66,13 +72,6 @@ def picked_from_click(click_data) -> tuple[float, float] | None:
 def _hms(at: datetime) -> str:
     """Beijing wall-clock time of an aware instant."""
     return beijing(at).strftime("%H:%M:%S")
-
-
-def elapsed_text(seconds: float) -> str:
-    """'mm:ss' under an hour, else 'h:mm:ss' (the browser keeps it ticking)."""
-    s = max(0, int(seconds))
-    h, m, sec = s // 3600, s // 60 % 60, s % 60
-    return f"{h}:{m:02d}:{sec:02d}" if h else f"{m:02d}:{sec:02d}"
 
 
 def _unit_label(u, lang: str) -> str:
@@ -243,3 +242,18 @@ def patch_data(traces: dict[str, dict]) -> dict[int, dict]:
             props["marker.symbol"] = data["symbol"]
         out[SLOTS[slot]] = props
     return out
+
+
+def liaison_view(pending, dataset: Dataset, lang: str, *, limit: int = LIAISON_LINES) -> dict:
+    """The unacknowledged liaison tasks panel: the oldest ``limit`` tasks (agency's name,
+    the task's text, age since issued, issue time in ms for the ticking age) and how many
+    more wait.
+    ``pending`` is :func:`command.app.screen.liaison_pending`'s list."""
+    names = agency_names(dataset, lang)
+    rows = [{"task_id": r["task"].task_id,
+             "agency": names.get(r["task"].agency_id, r["task"].agency_id),
+             "task": task_title(r["task"], lang),
+             "age": elapsed_text(r["age_s"]),
+             "issued_ms": int(r["task"].issued_at.timestamp() * 1000)}
+            for r in pending[:limit]]
+    return {"rows": rows, "more": max(0, len(pending) - limit), "total": len(pending)}

@@ -251,9 +251,9 @@ def test_navigation_lists_every_registered_page(ctx, screen):
     for page in dash.page_registry.values():  # the administrator's pages, and only those
         may = allowed("admin", page_permission(page["relative_path"]))
         assert (t(page["name_key"], "en") in texts) == may, page["relative_path"]
-    # each role sees only its pages: the wall the screen, a planner no user admin
+    # each role sees only its pages: the wall the two screens, a planner no user admin
     *_, wall = shell_texts("en", "/", role="wall")
-    assert [link.children for link in wall] == ["Command screen"]
+    assert [link.children for link in wall] == ["Command screen", "Decision screen"]
     *_, planner = shell_texts("en", "/", role="planner")
     assert "Drills" in [x.children for x in planner] and "Users" not in [x.children
                                                                           for x in planner]

@@ -294,7 +294,8 @@ def test_every_visible_text_comes_from_the_translation_table(server, browser, la
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
-@pytest.mark.parametrize("path", ["/materials", "/drills", "/account", "/admin"])
+@pytest.mark.parametrize("path", ["/materials", "/drills", "/account", "/admin", "/decide",
+                                  "/liaison"])
 def test_other_pages_speak_only_from_the_translation_table(server, browser, lang, path,
                                                            ezhou_dataset):
     url, settings = server

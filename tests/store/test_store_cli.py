@@ -29,10 +29,10 @@ def test_status_before_and_after_upgrade(env, capsys):
     assert main(["db", "status", "--json"]) == 0
     assert _json(capsys)["revision"] is None
     assert main(["db", "upgrade", "--json"]) == 0
-    assert _json(capsys)["revision"] == "0006"
+    assert _json(capsys)["revision"] == "0008"
     assert main(["db", "status", "--json"]) == 0
     status = _json(capsys)
-    assert status["revision"] == status["head"] == "0006"
+    assert status["revision"] == status["head"] == "0008"
     assert status["last_change_id"] == 0 and status["tables"]["teams"] == 0
     assert "password" not in status["url"]
 

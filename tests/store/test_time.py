@@ -47,7 +47,13 @@ def test_every_time_column_is_utc_and_named():
                             "hazard_escalations.due_at", "hazard_escalations.escalated_at",
                             "daily_reports.sent_at", "grid_summaries.kept_at",
                             "notifications.created_at", "notifications.sent_at",
-                            "notifications.read_at"}
+                            "notifications.read_at",
+                            "decision_sessions.created_at",
+                            "decision_sessions.opened_at", "decision_sessions.closed_at",
+                            "decision_participants.joined_at", "decision_votes.cast_at",
+                            "liaison_tasks.issued_at", "liaison_tasks.acknowledged_at",
+                            "liaison_tasks.updated_at", "mutual_aid.requested_at",
+                            "mutual_aid.updated_at", "liaison_messages.sent_at"}
     assert all(isinstance(t, UTCDateTime) and t.column == name for name, t in columns.items())
 
 
