@@ -42,6 +42,7 @@ PAGES: MappingProxyType = MappingProxyType({
     "/admin": "page.admin",
     "/cases": "page.cases",
     "/quiz": "page.quiz",
+    "/planning": "page.planning",
 })
 
 #: Actions that change state, with what they do.
@@ -65,6 +66,7 @@ ACTIONS: MappingProxyType = MappingProxyType({
                       "takes which step)",
     "grid.daily_report": "file a grid cell's daily report",
     "inbox.read": "read one's own messages and mark them read",
+    "planning.run": "run a siting of stations, standby posts or depots (nothing is stored)",
 })
 
 _CENTRE = ("commander", "duty_officer", "staff")
@@ -108,6 +110,9 @@ MATRIX: MappingProxyType = MappingProxyType({
     "hazard.advance": frozenset({"commander", "duty_officer", "staff", "expert"}),
     "grid.daily_report": frozenset({"grid_member"}),
     "inbox.read": frozenset(r for r in _ALL if r != "wall"),
+    # siting is planning: the planners and the centre's leaders; administrators may look
+    "page.planning": frozenset({"planner", "commander", "staff", "admin"}),
+    "planning.run": frozenset({"planner", "commander", "staff"}),
 })
 
 

@@ -343,8 +343,17 @@ def site_plan(network, dataset: Dataset, settings, *, problem: str, capability: 
 
 def site_hours(network, dataset: Dataset, settings, *, hours=(3, 18), **kwargs) -> list[dict]:
     """:func:`site_plan` at each of ``hours`` (night and day by default): where the
-    answer moves when the roads are congested (``settings.congestion_factors``)."""
-    return [site_plan(network, dataset, settings, hour=h, **kwargs) for h in hours]
+    answer moves when the roads are congested (``settings.congestion_factors``). Hours
+    with the same factor share one solve (the travel times are the same)."""
+    factors = settings.congestion_factors
+    by_factor: dict[float, dict] = {}
+    out = []
+    for h in hours:
+        f = float(factors.get(int(h), 1.0)) if isinstance(h, (int, np.integer)) else h
+        if f not in by_factor:
+            by_factor[f] = site_plan(network, dataset, settings, hour=h, **kwargs)
+        out.append({**by_factor[f], "hour": h})
+    return out
 
 
 def drill_variant(plan: dict, *, units_per_site: int = UNITS_PER_SITE,

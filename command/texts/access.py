@@ -103,5 +103,7 @@ TABLE: dict[str, tuple[str, str]] = {
                            "Move hazards through the closed loop"),
         "grid.daily_report": ("提交网格日报", "File grid daily reports"),
         "inbox.read": ("阅读本人消息", "Read one's own messages"),
+        "page.planning": ("选址规划", "Siting"),
+        "planning.run": ("运行选址", "Run a siting"),
     }.items()},
 }
