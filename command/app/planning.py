@@ -309,7 +309,7 @@ def site_plan(network, dataset: Dataset, settings, *, problem: str, capability: 
     else:
         result = siting.p_center(cp.times_s, p, fixed=fixed, time_limit_s=time_limit_s)
     opened = [int(j) for j in result.facilities]
-    before = _layout(cp, cp.existing, radius_s) if n_existing else _layout(cp, [], radius_s)
+    before = _layout(cp, cp.existing, radius_s)
     after = _layout(cp, opened, radius_s)
     new = [j for j in opened if j not in set(cp.existing.tolist())]
     closed = [int(j) for j in cp.existing if int(j) not in set(opened)]
