@@ -193,8 +193,10 @@ def register(cli: CLI) -> None:
     source = p.add_mutually_exclusive_group(required=True)
     source.add_argument("--pmed", metavar="FILE", help="an OR-Library pmed file")
     source.add_argument("--city", action="store_true",
-                        help="the data set's towns: demand at each town centre weighted by "
-                        "its population, candidate sites the town centres, road travel times")
+                        help="the city by road travel times: with --posts, demand and "
+                        "candidate sites at the town centres; with --problem/--capability/--p, "
+                        "demand at the community grid cells and sites among the existing "
+                        "ones, candidate_sites.csv and cell centres")
     p.add_argument("--posts", type=int, metavar="N", help="--city: how many posts to open")
     p.add_argument("--risk-weighted", action="store_true",
                    help="--city: weight each town (or cell) by population x (1 + the risk register's "
