@@ -39,6 +39,7 @@ __all__ = [
     "IncidentRate",
     "Incident",
     "Dataset",
+    "CandidateSite",
 ]
 
 #: What a unit can do; a unit has exactly one capability.
@@ -309,6 +310,21 @@ class PopulationArea:
     district: str
     population: int
     year: int
+    lat: float
+    lon: float
+    source: Source
+
+
+@dataclass(frozen=True)
+class CandidateSite:
+    """A place a new station, standby post or depot could go (public land: a town hall,
+    a school, a park); read by :func:`command.resources.load_candidate_sites`."""
+
+    site_id: str
+    name_zh: str
+    name_en: str
+    kind: str
+    district: str
     lat: float
     lon: float
     source: Source

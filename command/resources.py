@@ -34,7 +34,8 @@ from command import model
 from command._schema import Capability, IncidentType, StrictModel, UnitStatus, finite, one_of
 from command.errors import DataError, Problem
 
-__all__ = ["load_dataset", "dataset_bbox", "read_dataset_yaml", "FILES", "ROW_MODELS",
+__all__ = ["load_dataset", "load_candidate_sites", "dataset_bbox", "read_dataset_yaml",
+           "FILES", "ROW_MODELS", "CANDIDATE_SITES",
            "SOURCE_RULE"]
 
 log = logging.getLogger(__name__)
@@ -357,6 +358,17 @@ class ItemLoadRow(_Row):
     source: Source
 
 
+class CandidateSiteRow(_Row):
+    site_id: Id
+    name_zh: Text
+    name_en: Text
+    kind: Text
+    district: Text
+    lat: Degrees
+    lon: Degrees
+    source: Source
+
+
 #: Dataset attribute -> pydantic row model.
 ROW_MODELS: dict[str, type[_Row]] = {
     "agencies": AgencyRow,
@@ -377,7 +389,12 @@ ROW_MODELS: dict[str, type[_Row]] = {
     "material_packages": MaterialPackageRow,
     "shelter_rations": ShelterRationRow,
     "item_loads": ItemLoadRow,
+    # not a table of the Dataset: read on its own by load_candidate_sites
+    "candidate_sites": CandidateSiteRow,
 }
+
+#: The optional file of candidate sites in a data set folder (not listed in dataset.yaml).
+CANDIDATE_SITES = "candidate_sites.csv"
 
 for _attr, _cls in FILES.items():  # a change of command.model must not slip past the loader
     if list(ROW_MODELS[_attr].model_fields) != [f.name for f in fields(_cls)]:
@@ -403,6 +420,7 @@ KEYS: dict[str, tuple[str, ...]] = {
     "material_packages": ("incident_type", "grade", "item_id"),
     "shelter_rations": ("item_id",),
     "item_loads": ("item_id",),
+    "candidate_sites": ("site_id",),
 }
 
 #: (file, column) -> (target file, target key column).
@@ -702,3 +720,34 @@ def load_dataset(path: str | Path) -> model.Dataset:
     log.info("data set %s (%s): %s", dataset.city, folder,
              ", ".join(f"{len(v)} {k}" for k, v in tables.items()))
     return dataset
+
+
+def load_candidate_sites(path: str | Path) -> tuple[model.CandidateSite, ...]:
+    """The data set's candidate sites (``candidate_sites.csv`` beside ``dataset.yaml``),
+    checked like every table (columns, values, unique ids, places inside the network
+    area, known districts, provenance); an empty tuple when the file is absent (a data set
+    need not have one).
+
+    Raises
+    ------
+    DataError
+        With one problem per thing wrong, as :func:`load_dataset`.
+    """
+    meta = read_dataset_yaml(path)
+    file = _dataset_dir(path) / CANDIDATE_SITES
+    if not file.is_file():
+        return ()
+    problems: list[Problem] = []
+    names = {"candidate_sites": CANDIDATE_SITES}
+    rows: dict[str, list[tuple[int, _Row]]] = {}
+    raw = _read_csv(file, "candidate_sites", problems)
+    if raw is not None:
+        rows["candidate_sites"] = _parse_rows(CANDIDATE_SITES, "candidate_sites", raw, problems)
+    _check_keys(names, rows, problems)
+    districts = {str(d["name"]) for d in meta["districts"]} | {str(meta["city"])}
+    _check_places(names, rows, meta["bbox"], districts, problems)
+    if problems:
+        raise DataError(f"{file} has {len(problems)} problem"
+                        f"{'' if len(problems) == 1 else 's'}", problems)
+    return tuple(model.CandidateSite(**item.model_dump())
+                 for _, item in rows["candidate_sites"])

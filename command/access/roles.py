@@ -46,6 +46,7 @@ PAGES: MappingProxyType = MappingProxyType({
     "/vote": "page.vote",
     "/decision-screen": "page.decision_screen",
     "/liaison": "page.liaison",
+    "/planning": "page.planning",
 })
 
 #: Actions that change state, with what they do.
@@ -75,6 +76,7 @@ ACTIONS: MappingProxyType = MappingProxyType({
     "liaison.ack": "acknowledge one's own agency's tasks and report their progress",
     "liaison.aid": "ask another agency for mutual aid, and answer such requests",
     "liaison.task": "give an agency a task, cancel it, send agencies messages",
+    "planning.run": "run a siting of stations, standby posts or depots (nothing is stored)",
 })
 
 _CENTRE = ("commander", "duty_officer", "staff")
@@ -131,6 +133,9 @@ MATRIX: MappingProxyType = MappingProxyType({
     "liaison.ack": frozenset({"liaison"}),
     "liaison.aid": frozenset(_CENTRE + ("liaison",)),
     "liaison.task": frozenset(_CENTRE),
+    # siting is planning: the planners and the centre's leaders; administrators may look
+    "page.planning": frozenset({"planner", "commander", "staff", "admin"}),
+    "planning.run": frozenset({"planner", "commander", "staff"}),
 })
 
 

@@ -58,9 +58,10 @@ def variant_kwargs(variant: Mapping) -> dict:
     """A page variant (``name`` and a list of ``changes``, each with its ``kind``) as
     keyword arguments of :class:`command.sim.Variant`: ``name``, ``remove_bases``,
     ``add_units`` (base_id, capability, count), ``close_roads``, ``move_depots``
-    (depot_id, lat, lon)."""
+    (depot_id, lat, lon), and, when a change of the planning page asks for them,
+    ``add_bases`` (base_id, lat, lon) and ``remove_units`` (base_id, capability)."""
     out: dict = {"name": variant["name"], "remove_bases": [], "add_units": [],
-                 "close_roads": [], "move_depots": []}
+                 "close_roads": [], "move_depots": [], "add_bases": [], "remove_units": []}
     for c in variant["changes"]:
         if c["kind"] == "remove_base":
             out["remove_bases"].append(c["base_id"])
@@ -70,7 +71,11 @@ def variant_kwargs(variant: Mapping) -> dict:
             out["close_roads"].append(c["road"])
         elif c["kind"] == "move_depot":
             out["move_depots"].append((c["depot_id"], c["lat"], c["lon"]))
-    return out
+        elif c["kind"] == "add_base":
+            out["add_bases"].append((c["base_id"], c["lat"], c["lon"]))
+        elif c["kind"] == "remove_units":
+            out["remove_units"].append((c["base_id"], c["capability"]))
+    return {k: v for k, v in out.items() if v or k not in ("add_bases", "remove_units")}
 
 
 def run_drill(network, dataset, settings, spec: Mapping, *, lang: str = "zh",

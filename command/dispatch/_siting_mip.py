@@ -102,8 +102,25 @@ def solve_milp(objective: np.ndarray, matrix: sp.csr_matrix, row_lb: np.ndarray,
     return MipOutcome(kind, objective_value, bound, values, seconds)
 
 
+def _with_side(matrix: sp.csr_matrix, row_lb: np.ndarray, row_ub: np.ndarray,
+               side: tuple[np.ndarray, int] | None, n_var: int
+               ) -> tuple[sp.csr_matrix, np.ndarray, np.ndarray]:
+    """Add ``sum_{j in side[0]} y_j <= side[1]`` (site columns first) when ``side`` is set.
+
+    The relocation models use it: of the sites opened, at most ``k`` may be new ones.
+    """
+    if side is None:
+        return matrix, row_lb, row_ub
+    cols, limit = side
+    row = np.zeros(n_var)
+    row[np.asarray(cols, dtype=np.intp)] = 1.0
+    return (sp.vstack([matrix, sp.csr_matrix(row[None, :])], format="csr"),
+            np.r_[row_lb, -np.inf], np.r_[row_ub, float(limit)])
+
+
 def p_median_radius(cost: np.ndarray, p: int, *, usable: np.ndarray, fixed_open: np.ndarray,
                     radius: np.ndarray, deadline: float, cutoff: float = np.inf,
+                    side: tuple[np.ndarray, int] | None = None,
                     ) -> tuple[MipOutcome, np.ndarray]:
     """The radius formulation of the p-median problem over the usable columns.
 
@@ -126,6 +143,7 @@ def p_median_radius(cost: np.ndarray, p: int, *, usable: np.ndarray, fixed_open:
     cost : (n, m) weighted costs; rows with all-zero cost may be present (they are dropped).
     usable : (m,) bool, sites the model may open; ``fixed_open`` (subset) must be open.
     radius : (n,) the largest cost at which each demand may be served (``inf``: no limit).
+    side : optional ``(positions among the usable columns, k)``: at most k of those open.
 
     Returns
     -------
@@ -192,6 +210,7 @@ def p_median_radius(cost: np.ndarray, p: int, *, usable: np.ndarray, fixed_open:
         matrix = sp.vstack([matrix, sp.csr_matrix(objective[None, :])], format="csr")
         row_lb = np.r_[row_lb, -np.inf]
         row_ub = np.r_[row_ub, cutoff - offset]
+    matrix, row_lb, row_ub = _with_side(matrix, row_lb, row_ub, side, n_var)
     var_lb = np.zeros(n_var)
     var_lb[:mu] = fixed_open[cols].astype(float)
     var_ub = np.ones(n_var)
@@ -202,7 +221,8 @@ def p_median_radius(cost: np.ndarray, p: int, *, usable: np.ndarray, fixed_open:
 
 
 def max_covering_mip(cover: np.ndarray, weights: np.ndarray, p: int, *,
-                     deadline: float) -> MipOutcome:
+                     deadline: float, side: tuple[np.ndarray, int] | None = None
+                     ) -> MipOutcome:
     """Maximal covering (Church & ReVelle 1974): open p sites, maximise covered weight.
 
     ``cover[u, j]`` is True when site j covers demand u. Variables: ``y_j`` (sites, the
@@ -217,11 +237,13 @@ def max_covering_mip(cover: np.ndarray, weights: np.ndarray, p: int, *,
     row_lb = np.r_[np.full(n, -np.inf), p]
     row_ub = np.r_[np.zeros(n), p]
     objective = np.r_[np.zeros(m), weights]
+    matrix, row_lb, row_ub = _with_side(matrix, row_lb, row_ub, side, m + n)
     return solve_milp(objective, matrix, row_lb, row_ub, np.zeros(m + n), np.ones(m + n),
                       np.arange(m), maximize=True, deadline=deadline)
 
 
-def cover_with_p(cover: np.ndarray, p: int, *, deadline: float) -> MipOutcome:
+def cover_with_p(cover: np.ndarray, p: int, *, deadline: float,
+                 side: tuple[np.ndarray, int] | None = None) -> MipOutcome:
     """Can at most p sites cover every demand? A set-cover model with ``sum y <= p``.
 
     Used by the p-centre search: status ``"optimal"`` means yes (the values are a cover
@@ -233,6 +255,8 @@ def cover_with_p(cover: np.ndarray, p: int, *, deadline: float) -> MipOutcome:
     rr = np.r_[rows, np.full(m, n)]
     cc = np.r_[cols, np.arange(m)]
     matrix = sp.csr_matrix((data, (rr, cc)), shape=(n + 1, m))
-    return solve_milp(np.ones(m), matrix, np.r_[np.ones(n), 0.0], np.r_[np.full(n, np.inf), p],
+    matrix, row_lb, row_ub = _with_side(matrix, np.r_[np.ones(n), 0.0],
+                                        np.r_[np.full(n, np.inf), p], side, m)
+    return solve_milp(np.ones(m), matrix, row_lb, row_ub,
                       np.zeros(m), np.ones(m), np.arange(m), maximize=False,
                       deadline=deadline)

@@ -24,6 +24,17 @@ changes.
    gap is about 1%), then the radius formulation (Elloumi 2010) of the reduced problem
    solved by SCIP through OR-Tools (fast when the LP is nearly integral, large p).
 
+**Existing sites.** Each model takes ``fixed``: columns that are open whatever the
+answer (the stations a city has); ``p`` then counts the *new* sites among the other
+candidates. The models need no change for it: with ``near[u]`` the distance from demand
+``u`` to its nearest fixed site, opening new sites ``S`` costs exactly what opening ``S``
+costs on ``min(dist, near)`` (a demand is served by a fixed site whenever no new one is
+closer), so each model runs on that matrix over the free candidates and the fixed
+columns are added back to the answer. :func:`relocate` moves at most ``k`` existing
+sites: the number of open sites stays, at most ``k`` of them new (one more row in the
+exact models). :func:`layout_cover` measures any layout: the weight share within a
+radius and the weighted mean distance.
+
 ``method="exact"`` runs steps 1-3 then SCIP alone on the reduced radius model (the
 OR-Tools route, useful as an independent check); ``method="heuristic"`` stops after
 step 2, adding a seeded perturbation search while time remains, and reports the gap to
@@ -39,7 +50,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -60,6 +71,9 @@ __all__ = [
     "p_median",
     "max_covering",
     "p_center",
+    "relocate",
+    "LayoutCover",
+    "layout_cover",
 ]
 
 log = logging.getLogger(__name__)
@@ -78,7 +92,9 @@ class SitingResult(RunAttributes):
     Attributes
     ----------
     problem : ``"p-median"``, ``"max-covering"`` or ``"p-center"``.
-    facilities : chosen sites, sorted column indices of ``dist``.
+    facilities : every open site, sorted column indices of ``dist`` (the fixed ones too).
+    fixed : the columns that were open whatever the answer (``fixed=``), sorted; the
+        ``p`` new sites are :attr:`new`.
     assignment : for each demand row, the column of its nearest chosen site.
     gap : ``|objective - bound| / max(|objective|, 1e-12)``; 0 when proven.
     run : :class:`~command.dispatch.SolverRun` with ``objective`` (p-median: total
@@ -97,8 +113,11 @@ class SitingResult(RunAttributes):
     assignment: tuple[int, ...]
     gap: float
     run: SolverRun
+    fixed: tuple[int, ...] = ()
 
     optimal = property(lambda self: self.run.status == "OPTIMAL")
+    #: The sites the answer adds to the fixed ones (all of ``facilities`` without fixed).
+    new = property(lambda self: tuple(f for f in self.facilities if f not in self.fixed))
 
 
 # --------------------------------------------------------------------------- validation
@@ -166,21 +185,57 @@ def _result(problem: str, d: np.ndarray, cand: np.ndarray, open_cols: np.ndarray
                       seconds=time.perf_counter() - t0, seed=seed, method=method))
 
 
+def _reduce_fixed(dist: object, fixed: object, candidates: object
+                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """``(min(dist, near), free candidates, fixed)`` for the always-open columns, where
+    ``near[u]`` is demand u's distance to its nearest fixed column; None without any
+    fixed column. A bad ``dist`` is left for the model's own check to report."""
+    if fixed is None or len(fixed) == 0:  # type: ignore[arg-type]
+        return None
+    d = np.asarray(dist, dtype=float)
+    if d.ndim != 2 or 0 in d.shape:
+        return None
+    m = d.shape[1]
+    fx = np.asarray(fixed)
+    if (fx.ndim != 1 or not np.issubdtype(fx.dtype, np.integer) or fx.min() < 0
+            or fx.max() >= m or len(np.unique(fx)) != len(fx)):
+        raise DataError("invalid siting input", [Problem(
+            rule=f"fixed must be distinct column indices in 0..{m - 1}", field="fixed",
+            value=fixed if len(fx) <= 20 else f"{len(fx)} values")])
+    cand = np.arange(m) if candidates is None else np.asarray(candidates)
+    free = cand[~np.isin(cand, fx)] if cand.ndim == 1 else cand
+    near = d[:, fx].min(axis=1)
+    return np.minimum(d, near[:, None]), free, np.sort(fx).astype(np.intp)
+
+
+def _add_fixed(result: SitingResult, dist: object, fx: np.ndarray) -> SitingResult:
+    """The answer on the reduced matrix as an answer on ``dist``: the fixed columns
+    open too, each demand assigned to its nearest open column."""
+    d = np.asarray(dist, dtype=float)
+    open_cols = np.union1d(fx, np.asarray(result.facilities, dtype=np.intp))
+    assignment = open_cols[np.argmin(d[:, open_cols], axis=1)]
+    return replace(result, facilities=tuple(int(f) for f in open_cols),
+                   assignment=tuple(int(a) for a in assignment),
+                   fixed=tuple(int(f) for f in fx))
+
+
 # --------------------------------------------------------------------------- p-median
 
 
 def p_median(dist: np.ndarray, p: int, *, weights: Sequence[float] | np.ndarray | None = None,
-             candidates: Sequence[int] | np.ndarray | None = None, time_limit_s: float,
+             candidates: Sequence[int] | np.ndarray | None = None,
+             fixed: Sequence[int] | np.ndarray | None = None, time_limit_s: float,
              seed: int = 0, method: str = "auto") -> SitingResult:
     """Open ``p`` sites minimising the total weighted distance to the nearest open site.
 
     Parameters
     ----------
     dist : (n, m) array, distance from demand u to site j (any unit, finite, >= 0).
-    p : number of sites to open, 1..number of candidates.
+    p : number of sites to open, 1..number of candidates (without the fixed ones).
     weights : (n,) demand weights (population x risk factor, incidents/year ...);
         default 1 each.
     candidates : columns that may be opened; default all.
+    fixed : columns open whatever the answer (existing sites); ``p`` counts new sites.
     time_limit_s : wall-clock budget in seconds (the answer arrives shortly after it).
     seed : seed of the perturbation search (``method="heuristic"`` only).
     method : ``"auto"`` (heuristic, Lagrangian bound, branch and bound, then SCIP),
@@ -201,6 +256,11 @@ def p_median(dist: np.ndarray, p: int, *, weights: Sequence[float] | np.ndarray 
     if method not in ("auto", "exact", "heuristic"):
         raise DataError("invalid siting input", [Problem(
             rule="method must be 'auto', 'exact' or 'heuristic'", field="method", value=method)])
+    reduced = _reduce_fixed(dist, fixed, candidates)
+    if reduced is not None:
+        return _add_fixed(p_median(reduced[0], p, weights=weights, candidates=reduced[1],
+                                   time_limit_s=time_limit_s, seed=seed, method=method),
+                          dist, reduced[2])
     t0 = time.perf_counter()
     deadline = t0 + float(time_limit_s)
     d, w, cand = _prepare(dist, p, weights, candidates, time_limit_s=time_limit_s)
@@ -311,6 +371,7 @@ def p_median(dist: np.ndarray, p: int, *, weights: Sequence[float] | np.ndarray 
 def max_covering(dist: np.ndarray, p: int, radius: float, *,
                  weights: Sequence[float] | np.ndarray,
                  candidates: Sequence[int] | np.ndarray | None = None,
+                 fixed: Sequence[int] | np.ndarray | None = None,
                  time_limit_s: float) -> SitingResult:
     """Open ``p`` sites maximising the weight of demands within ``radius`` of one of them.
 
@@ -323,6 +384,8 @@ def max_covering(dist: np.ndarray, p: int, radius: float, *,
     radius : coverage standard, e.g. the 300 s fire standard when ``dist`` holds seconds.
     weights : (n,) demand weights (population x risk factor); required.
     candidates : columns that may be opened; default all.
+    fixed : columns open whatever the answer; ``p`` counts new sites; the objective
+        counts what the fixed sites cover too.
     time_limit_s : wall-clock budget for the solver.
 
     Returns
@@ -330,6 +393,11 @@ def max_covering(dist: np.ndarray, p: int, radius: float, *,
     SitingResult with ``objective`` the covered weight and ``bound`` a proven upper
     bound; ``assignment`` gives each demand's nearest chosen site (covered or not).
     """
+    reduced = _reduce_fixed(dist, fixed, candidates)
+    if reduced is not None:
+        return _add_fixed(max_covering(reduced[0], p, radius, weights=weights,
+                                       candidates=reduced[1], time_limit_s=time_limit_s),
+                          dist, reduced[2])
     t0 = time.perf_counter()
     d, w, cand = _prepare(dist, p, weights, candidates, time_limit_s=time_limit_s,
                           need_weights=True)
@@ -374,6 +442,7 @@ def max_covering(dist: np.ndarray, p: int, radius: float, *,
 
 
 def p_center(dist: np.ndarray, p: int, *, candidates: Sequence[int] | np.ndarray | None = None,
+             fixed: Sequence[int] | np.ndarray | None = None,
              time_limit_s: float) -> SitingResult:
     """Open ``p`` sites minimising the largest distance from a demand to its nearest site.
 
@@ -386,6 +455,7 @@ def p_center(dist: np.ndarray, p: int, *, candidates: Sequence[int] | np.ndarray
     dist : (n, m) distances, demand u to site j.
     p : number of sites to open.
     candidates : columns that may be opened; default all.
+    fixed : columns open whatever the answer; ``p`` counts new sites.
     time_limit_s : wall-clock budget; if it runs out, the best radius found is returned
         with ``bound`` the smallest distance not yet proven unachievable.
 
@@ -394,6 +464,10 @@ def p_center(dist: np.ndarray, p: int, *, candidates: Sequence[int] | np.ndarray
     SitingResult with ``objective`` the largest demand-to-site distance and ``bound`` a
     proven lower bound on it.
     """
+    reduced = _reduce_fixed(dist, fixed, candidates)
+    if reduced is not None:
+        return _add_fixed(p_center(reduced[0], p, candidates=reduced[1],
+                                   time_limit_s=time_limit_s), dist, reduced[2])
     t0 = time.perf_counter()
     deadline = t0 + float(time_limit_s)
     d, _, cand = _prepare(dist, p, None, candidates, time_limit_s=time_limit_s)
@@ -445,3 +519,183 @@ def p_center(dist: np.ndarray, p: int, *, candidates: Sequence[int] | np.ndarray
     return _result("p-center", d, cand, best, objective=value,
                    bound=value if optimal else bound, optimal=optimal,
                    method="binary-search-scip", t0=t0)
+
+
+# --------------------------------------------------------------------------- relocation
+
+#: The problems :func:`relocate` knows.
+PROBLEMS = ("p-median", "max-covering", "p-center")
+
+
+def relocate(dist: np.ndarray, existing: Sequence[int] | np.ndarray, k: int, *,
+             problem: str, weights: Sequence[float] | np.ndarray | None = None,
+             radius: float | None = None,
+             candidates: Sequence[int] | np.ndarray | None = None,
+             time_limit_s: float) -> SitingResult:
+    """Move at most ``k`` of the ``existing`` sites to other candidate columns.
+
+    As many sites stay open as exist; at most ``k`` of them are new (a move that does
+    not help is not made). One exact model over the existing and the other candidate
+    columns with the row ``sum of new y <= k``: the radius formulation for the p-median,
+    Church-ReVelle for the maximal covering, and the binary search over set covers for
+    the p-centre (see the functions above).
+
+    Parameters
+    ----------
+    dist : (n, m) distances, demand u to site j.
+    existing : the columns open today (distinct).
+    k : how many of them may move, 1..min(existing, other candidates).
+    problem : ``"p-median"``, ``"max-covering"`` or ``"p-center"``.
+    weights : (n,) demand weights (required for max-covering; default 1 each).
+    radius : the coverage standard (max-covering only), same unit as ``dist``.
+    candidates : columns a site may move to; default all (existing ones excluded).
+    time_limit_s : wall-clock budget.
+
+    Returns
+    -------
+    SitingResult with ``facilities`` the open sites after the moves (``fixed`` empty:
+    the closed sites are ``existing`` minus ``facilities``), ``objective`` and ``bound``
+    as for the model's own function, the layout of today as the fallback answer.
+
+    Raises
+    ------
+    DataError
+        Naming the field and value: unknown problem, bad existing columns, k out of
+        range, missing weights or radius, and the checks of the other functions.
+    """
+    t0 = time.perf_counter()
+    deadline = t0 + float(time_limit_s) if isinstance(time_limit_s, (int, float)) else t0
+    if problem not in PROBLEMS:
+        raise DataError("invalid siting input", [Problem(
+            rule=f"problem must be one of {', '.join(PROBLEMS)}", field="problem",
+            value=problem)])
+    d0 = np.asarray(dist, dtype=float)
+    m = d0.shape[1] if d0.ndim == 2 else 0
+    ex = np.asarray(existing)
+    if (ex.ndim != 1 or len(ex) == 0 or not np.issubdtype(ex.dtype, np.integer)
+            or ex.min() < 0 or ex.max() >= m or len(np.unique(ex)) != len(ex)):
+        raise DataError("invalid siting input", [Problem(
+            rule=f"existing must be distinct column indices in 0..{max(m - 1, 0)}",
+            field="existing", value=list(existing)[:20])])
+    cand = np.arange(m) if candidates is None else np.asarray(candidates)
+    others = cand[~np.isin(cand, ex)] if cand.ndim == 1 else cand
+    cols = np.r_[ex, others].astype(np.intp)
+    size = len(ex)
+    # _prepare checks dist, weights, candidates and the time limit; "p" is the layout size.
+    d, w, cols = _prepare(d0, size, weights, cols, time_limit_s=time_limit_s,
+                          need_weights=problem == "max-covering")
+    limit = min(size, len(cols) - size)
+    if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or not 1 <= k <= limit:
+        raise DataError("invalid siting input", [Problem(
+            rule=f"k must be a whole number between 1 and {limit} (the existing sites, and "
+                 f"the other candidates)", field="k", value=k)])
+    sub = d[:, cols]
+    side = (np.arange(size, len(cols)), int(k))
+    today = np.arange(size)
+    if problem == "p-median":
+        cost = w[:, None] * sub
+        best, value = today, solution_cost(cost, today)
+        bound, optimal = 0.0, False
+        keep = w > 0
+        if keep.any():
+            outcome, pos = p_median_radius(
+                cost[keep], size, usable=np.ones(len(cols), dtype=bool),
+                fixed_open=np.zeros(len(cols), dtype=bool),
+                radius=np.full(int(keep.sum()), np.inf), deadline=deadline, side=side)
+            if outcome.values is not None:
+                chosen = pos[outcome.values[: len(pos)] > 0.5]
+                c = solution_cost(cost, chosen)
+                if c < value - 1e-9:
+                    best, value = chosen, c
+            optimal = outcome.status == "optimal"
+            if np.isfinite(outcome.bound):
+                bound = min(float(outcome.bound), value)
+        else:
+            optimal = True
+        bound = value if optimal else bound
+        return _result(problem, d, cols, best, objective=value, bound=bound,
+                       optimal=optimal, method="scip", t0=t0)
+    if problem == "max-covering":
+        if radius is None or not (isinstance(radius, (int, float, np.floating, np.integer))
+                                  and radius >= 0):
+            raise DataError("invalid siting input", [Problem(
+                rule="radius must be a non-negative number", field="radius", value=radius)])
+        cover = sub <= radius
+        best, value = today, float(w[cover[:, today].any(axis=1)].sum())
+        bound = float(w[cover.any(axis=1)].sum())
+        outcome = max_covering_mip(cover, w, size, deadline=deadline, side=side)
+        if outcome.values is not None:
+            sol = np.flatnonzero(outcome.values > 0.5)
+            v = float(w[cover[:, sol].any(axis=1)].sum())
+            if v > value + 1e-9:
+                best, value = sol, v
+        if np.isfinite(outcome.bound):
+            bound = min(bound, float(outcome.bound))
+        optimal = outcome.status == "optimal" or value >= bound - 1e-9
+        return _result(problem, d, cols, best, objective=value,
+                       bound=value if optimal else bound, optimal=optimal, method="scip",
+                       t0=t0)
+    # p-centre: binary search over the distinct distances, as p_center, with the side row.
+    best = today
+    best_value = float(sub[:, today].min(axis=1).max())
+    floor = float(sub.min(axis=1).max())
+    levels = np.unique(sub)
+    levels = levels[(levels >= floor) & (levels <= best_value)]
+    lo, hi = 0, len(levels) - 1
+    while lo < hi and time.perf_counter() < deadline:
+        mid = (lo + hi) // 2
+        outcome = cover_with_p(sub <= levels[mid], size, deadline=deadline, side=side)
+        if outcome.status == "optimal":
+            sol = np.flatnonzero(outcome.values > 0.5)
+            hi = int(np.searchsorted(levels, sub[:, sol].min(axis=1).max()))
+            best = sol
+        elif outcome.status == "infeasible":
+            lo = mid + 1
+        else:
+            break
+    # Keep the layout's size: the sites not moved stay open (they never raise the radius).
+    spare = [j for j in today if j not in set(best.tolist())]
+    best = np.r_[best, spare[: size - len(best)]].astype(np.intp)
+    value = float(sub[:, best].min(axis=1).max())
+    optimal = lo >= hi
+    return _result(problem, d, cols, best, objective=value,
+                   bound=value if optimal else float(levels[lo]), optimal=optimal,
+                   method="binary-search-scip", t0=t0)
+
+
+# --------------------------------------------------------------------------- measuring
+
+
+@dataclass(frozen=True)
+class LayoutCover:
+    """How well one layout of sites serves the demands.
+
+    Attributes
+    ----------
+    nearest : (n,) distance from each demand to its nearest open site (``inf`` with none).
+    covered : (n,) bool, ``nearest <= radius``.
+    share : covered weight over total weight (0..1).
+    mean : weighted mean of ``nearest`` (``inf`` if a demand with weight is unserved).
+    """
+
+    nearest: np.ndarray
+    covered: np.ndarray
+    share: float
+    mean: float
+
+
+def layout_cover(dist: np.ndarray, open_cols: Sequence[int] | np.ndarray, *,
+                 weights: Sequence[float] | np.ndarray, radius: float) -> LayoutCover:
+    """The covered weight share within ``radius`` and the weighted mean distance of the
+    layout ``open_cols`` (columns of ``dist``; demands in rows). Pure arithmetic: the
+    yardstick the siting page and command print before and after a proposal."""
+    d = np.asarray(dist, dtype=float)
+    w = np.asarray(weights, dtype=float)
+    cols = np.asarray(open_cols, dtype=np.intp)
+    nearest = d[:, cols].min(axis=1) if len(cols) else np.full(d.shape[0], np.inf)
+    covered = nearest <= radius
+    total = float(w.sum())
+    share = float(w[covered].sum() / total) if total > 0 else 0.0
+    with np.errstate(invalid="ignore"):
+        mean = float((w * nearest).sum() / total) if total > 0 else float("nan")
+    return LayoutCover(nearest=nearest, covered=covered, share=share, mean=mean)

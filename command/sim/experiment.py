@@ -65,6 +65,12 @@ class Variant:
         (a bridge: its name).
     move_depots
         ``(depot_id, lat, lon)``.
+    add_bases
+        ``(base_id, lat, lon)``: a new post (a proposed station or standby post) that
+        ``add_units`` may name.
+    remove_units
+        ``(base_id, capability)``: the units of that capability leave the base (a
+        relocation takes them to a new post).
     policy, moveup
         Override the experiment's policy for this variant (compare policies with two
         variants that change nothing else).
@@ -77,12 +83,18 @@ class Variant:
     move_depots: Sequence[tuple] = ()
     policy: str | None = None
     moveup: bool | None = None
+    add_bases: Sequence[tuple] = ()
+    remove_units: Sequence[tuple] = ()
 
     def changes(self) -> dict:
-        return {"remove_bases": list(self.remove_bases),
-                "add_units": [list(a) for a in self.add_units],
-                "close_roads": [c if isinstance(c, str) else "polygon" for c in self.close_roads],
-                "move_depots": [list(m) for m in self.move_depots]}
+        out = {"remove_bases": list(self.remove_bases),
+               "add_units": [list(a) for a in self.add_units],
+               "close_roads": [c if isinstance(c, str) else "polygon" for c in self.close_roads],
+               "move_depots": [list(m) for m in self.move_depots]}
+        if self.add_bases or self.remove_units:
+            out["add_bases"] = [list(b) for b in self.add_bases]
+            out["remove_units"] = [list(r) for r in self.remove_units]
+        return out
 
 
 @dataclass(frozen=True)
@@ -170,7 +182,8 @@ def experiment_streams(seed: int, replications: int) -> list[tuple]:
 def _world(network, dataset, settings, tables, variant: Variant) -> World:
     return build_world(network, dataset, settings, tables, remove_bases=variant.remove_bases,
                        add_units=variant.add_units, close_roads=variant.close_roads,
-                       move_depots=variant.move_depots)
+                       move_depots=variant.move_depots, add_bases=variant.add_bases,
+                       remove_units=variant.remove_units)
 
 
 def _script_events(world: World, script) -> tuple[list[Closure], list[UnitLoss]]:

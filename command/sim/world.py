@@ -127,7 +127,8 @@ def _close(network, close: Sequence[Any], problems: list) -> Any:
 
 def build_world(network, dataset: Dataset, settings, tables: SimTables, *,
                 remove_bases: Sequence[str] = (), add_units: Sequence[tuple] = (),
-                close_roads: Sequence[Any] = (), move_depots: Sequence[tuple] = ()) -> World:
+                close_roads: Sequence[Any] = (), move_depots: Sequence[tuple] = (),
+                add_bases: Sequence[tuple] = (), remove_units: Sequence[tuple] = ()) -> World:
     """The world of a variant.
 
     Parameters
@@ -135,7 +136,12 @@ def build_world(network, dataset: Dataset, settings, tables: SimTables, *,
     remove_bases
         Base ids whose units are taken away (the base is no longer a post).
     add_units
-        ``(base_id, capability, count)``: extra units at a base.
+        ``(base_id, capability, count)``: extra units at a base (an added one too).
+    add_bases
+        ``(base_id, lat, lon)``: a new post (kind ``proposed``), snapped to the road
+        network within ``settings.max_snap_distance_m``.
+    remove_units
+        ``(base_id, capability)``: that base's units of that capability are taken away.
     close_roads
         Road names or references (str), or polygons (GeoJSON-like, lon/lat) to close for
         the whole run.
@@ -151,11 +157,27 @@ def build_world(network, dataset: Dataset, settings, tables: SimTables, *,
 
     problems: list[Problem] = []
     bases = {b.base_id: b for b in dataset.bases}
+    added: dict[str, tuple[float, float]] = {}
+    for i, (b, lat, lon) in enumerate(add_bases):
+        if b in bases or b in added or not str(b).strip():
+            problems.append(Problem("a new base needs an id of its own",
+                                    field=f"add_bases[{i}].base_id", value=b))
+        for name, v, lo, hi in (("lat", lat, -90, 90), ("lon", lon, -180, 180)):
+            if not (isinstance(v, (int, float, np.floating)) and lo <= float(v) <= hi):
+                problems.append(Problem(f"must be degrees {lo}..{hi}",
+                                        field=f"add_bases[{i}].{name}", value=v))
+        added[b] = (lat, lon)
+    for i, (b, cap) in enumerate(remove_units):
+        if b not in bases:
+            problems.append(Problem("unknown base", field=f"remove_units[{i}].base_id", value=b))
+        if cap not in CAPABILITIES:
+            problems.append(Problem("unknown capability",
+                                    field=f"remove_units[{i}].capability", value=cap))
     for i, b in enumerate(remove_bases):
         if b not in bases:
             problems.append(Problem("unknown base", field=f"remove_bases[{i}]", value=b))
     for i, (b, cap, count) in enumerate(add_units):
-        if b not in bases or b in remove_bases:
+        if (b not in bases and b not in added) or b in remove_bases:
             problems.append(Problem("unknown or removed base", field=f"add_units[{i}].base_id",
                                     value=b))
         if cap not in CAPABILITIES:
@@ -179,8 +201,22 @@ def build_world(network, dataset: Dataset, settings, tables: SimTables, *,
     post_index = {b.base_id: i for i, b in enumerate(post_bases)}
     post_node, _ = snap(network, [b.lat for b in post_bases], [b.lon for b in post_bases],
                         max_distance_m=None)
+    if added:
+        try:
+            new_node, _ = snap(network, [float(p[0]) for p in added.values()],
+                               [float(p[1]) for p in added.values()],
+                               max_distance_m=settings.max_snap_distance_m)
+        except OffNetworkError as exc:
+            raise DataError("A new base is off the road network.", [
+                Problem(p.rule, field="add_bases", value=p.value) for p in exc.problems]
+            ) from None
+        for b in added:
+            post_index[b] = len(post_index)
+        post_node = np.r_[np.asarray(post_node, dtype=np.int64), np.asarray(new_node)]
+    gone = {(b, c) for b, c in remove_units}
     units = [(t.unit_id, t.capability, post_index[t.base_id]) for t in dataset.teams
-             if t.base_id in post_index and t.status != "out_of_service"]
+             if t.base_id in post_index and t.status != "out_of_service"
+             and (t.base_id, t.capability) not in gone]
     for b, cap, count in add_units:
         for k in range(int(count)):
             units.append((f"{b}-{cap}-ADD{k + 1}", cap, post_index[b]))
@@ -210,8 +246,8 @@ def build_world(network, dataset: Dataset, settings, tables: SimTables, *,
         unit_ids=tuple(u[0] for u in units), unit_capability=tuple(u[1] for u in units),
         unit_cap=np.array([cap_index[u[1]] for u in units], dtype=np.int64),
         unit_post=np.array([u[2] for u in units], dtype=np.int64),
-        post_ids=tuple(b.base_id for b in post_bases),
-        post_kind=tuple(b.kind for b in post_bases),
+        post_ids=tuple(b.base_id for b in post_bases) + tuple(added),
+        post_kind=tuple(b.kind for b in post_bases) + ("proposed",) * len(added),
         post_node=np.asarray(post_node, dtype=np.int64),
         hospital_ids=tuple(h.hospital_id for h in hospitals),
         hospital_node=np.asarray(h_node, dtype=np.int64),
@@ -224,6 +260,8 @@ def build_world(network, dataset: Dataset, settings, tables: SimTables, *,
         zone_weight=np.ones(len(cells)),
         changes={"remove_bases": list(remove_bases), "add_units": [list(a) for a in add_units],
                  "close_roads": [c if isinstance(c, str) else "polygon" for c in close_roads],
-                 "move_depots": [list(m) for m in move_depots]})
+                 "move_depots": [list(m) for m in move_depots],
+                 "add_bases": [list(b) for b in add_bases],
+                 "remove_units": [list(r) for r in remove_units]})
     world.travel()
     return world

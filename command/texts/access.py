@@ -112,5 +112,7 @@ TABLE: dict[str, tuple[str, str]] = {
         "liaison.ack": ("确认本部门任务并报告进度", "Acknowledge one's agency's tasks"),
         "liaison.aid": ("请求或答复跨部门支援", "Request or answer mutual aid"),
         "liaison.task": ("向部门下达任务、发送消息", "Give agencies tasks and messages"),
+        "page.planning": ("选址规划", "Siting"),
+        "planning.run": ("运行选址", "Run a siting"),
     }.items()},
 }

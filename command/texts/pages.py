@@ -93,5 +93,18 @@ TABLE: dict[str, tuple[str, str]] = {
     "pages.drill.kpi.response_p90_min": ("90% 分位响应时间", "90th percentile response time"),
     "pages.drill.kpi.utilisation": ("力量利用率", "Unit utilisation"),
     "pages.drill.kpi.waiting_calls": ("等待力量的事件数", "Calls waiting for a unit"),
+    "pages.drill.kpi.coverage_fire": ("消防覆盖率（空闲消防车 5 分钟可达网格）",
+                                      "Fire cover (cells an idle engine reaches in the standard)"),
+    "pages.drill.kpi.coverage_ems": ("急救覆盖率（空闲救护车 12 分钟可达网格）",
+                                     "EMS cover (cells an idle ambulance reaches in the standard)"),
+    "pages.drill.differences": ("与现状方案的配对差值（95% 置信区间，加粗为显著）",
+                                "Paired difference from the baseline (95% interval; "
+                                "bold where it excludes zero)"),
+    "pages.drill.minus_baseline": ("{name} − 现状", "{name} − baseline"),
+    "pages.drill.handed": ("已从选址规划带入变体：{name}", "Variant brought from siting: {name}"),
+    "pages.drill.desc.add_base": ("新增站点 {base}（{lat:.4f}, {lon:.4f}）",
+                                  "new post {base} ({lat:.4f}, {lon:.4f})"),
+    "pages.drill.desc.remove_units": ("{base} 撤出全部{capability}",
+                                      "{base}: its {capability} units leave"),
     "pages.drill.kpi.unmet_material": ("物资未满足量", "Unmet material demand"),
 }

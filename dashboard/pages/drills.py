@@ -48,13 +48,21 @@ def _label(key: str, lang: str, control):
     return html.Label([t(key, lang), control])
 
 
-def layout(lang: str = "zh", **_query):
+def layout(lang: str = "zh", variant: str | None = None, **_query):
     lang = "en" if lang == "en" else "zh"
     ctx = context.current()
     ds = ctx.dataset
     name = (lambda x: x.name_en) if lang == "en" else (lambda x: x.name_zh)
     opts = source_options(ctx.settings, lang)
     baseline = [{"name": t("pages.drill.baseline", lang), "changes": []}]
+    # a proposal handed over by another page (the siting page's "try in a drill")
+    handed, handed_error = None, ""
+    if variant:
+        try:
+            handed = views.variant_from_query(variant, ds, lang)
+            baseline = baseline + [handed]
+        except ValueError as exc:
+            handed_error = str(exc)
     return html.Div(className="pg-grid pg-drills", children=[
         dcc.Store(id="drill-lang", data=lang),
         dcc.Store(id="drill-variants", data=baseline),
@@ -119,7 +127,9 @@ def layout(lang: str = "zh", **_query):
                 ]),
                 html.Button(t("pages.drill.add_change", lang), id="drill-add",
                             className="btn secondary", n_clicks=0),
-                html.Div(id="drill-form-error", className="summary error"),
+                html.Div(handed_error, id="drill-form-error", className="summary error"),
+                html.Div(t("pages.drill.handed", lang, name=handed["name"]) if handed else "",
+                         id="drill-handed", className="summary"),
                 html.Ol(id="drill-variant-list", className="drill-variants",
                         children=variant_items(baseline, ds, lang)),
             ]),
@@ -142,6 +152,8 @@ def layout(lang: str = "zh", **_query):
             html.Section(className="card", children=[
                 html.H2(t("pages.drill.compare", lang)),
                 html.Div(id="drill-compare", className="pg-table-wrap"),
+                html.H2(t("pages.drill.differences", lang)),
+                html.Div(id="drill-differences", className="pg-table-wrap"),
             ]),
             html.Div(className="drill-figs", children=[
                 html.Section(className="card", children=[
@@ -192,6 +204,29 @@ def compare_table(comparison: dict, lang: str):
                 html.Span(f" [{ci[0]:,.2f}, {ci[1]:,.2f}]", className="ci") if ci else None]))
         body.append(html.Tr(cells))
     return html.Table(className="rec pg-table", id="drill-compare-rows",
+                      children=[html.Thead(head), html.Tbody(body)])
+
+
+def difference_table(comparison: dict, lang: str):
+    """Paired differences against the baseline (same calls in every variant): each
+    variant's difference with its 95% interval, bold where the interval excludes 0."""
+    rows = views.difference_rows(comparison, lang)
+    if not rows:
+        return None
+    names = [c["variant"] for c in rows[0]["cells"]]
+    head = html.Tr([html.Th(t("pages.drill.kpi", lang))] +
+                   [html.Th(t("pages.drill.minus_baseline", lang, name=n)) for n in names])
+    body = []
+    for r in rows:
+        cells = [html.Td(r["kpi"] + (f"（{r['unit']}）" if r["unit"] else ""))]
+        for c in r["cells"]:
+            ci = c["ci95"]
+            cells.append(html.Td(className="n best" if c["significant"] else "n", children=[
+                "—" if c["difference"] is None else f"{c['difference']:+,.3f}",
+                html.Span(f" [{ci[0]:+,.3f}, {ci[1]:+,.3f}]", className="ci")
+                if ci and ci[0] is not None else None]))
+        body.append(html.Tr(cells))
+    return html.Table(className="rec pg-table", id="drill-diff-rows",
                       children=[html.Thead(head), html.Tbody(body)])
 
 
@@ -271,21 +306,23 @@ clientside_callback(SCALE_JS, Output("drill-scale", "data"),
 
 @callback(Output("drill-compare", "children"), Output("drill-dist", "figure"),
           Output("drill-map", "figure"), Output("drill-html", "disabled"),
-          Output("drill-csv", "disabled"),
+          Output("drill-csv", "disabled"), Output("drill-differences", "children"),
           Input("drill-result", "data"), Input("drill-scale", "data"), State("drill-lang", "data"))
 @guard("page.drills")
 def _on_result(ref, scale, lang):
     ctx = context.current()
     job = jobs_of(flask.current_app.config, JOBS_KEY).get(ref["key"]) if ref else None
     comparison = (views.comparison_of(job.result["result"]) if job and job.state == "done"
-                  else {"variants": [], "kpis": [], "response_min": {}, "missed": {}})
+                  else {"variants": [], "kpis": [], "response_min": {}, "missed": {},
+                        "differences": []})
     lat, lon = ctx.road_lines
     scale = float(scale or 1.0)
     return (compare_table(comparison, lang) if comparison["variants"] else None,
             views.response_figure(comparison, lang, scale=scale),
             views.missed_map(road_lat=lat, road_lon=lon, bbox=ctx.bbox, comparison=comparison,
                              lang=lang, scale=scale),
-            not comparison["variants"], not comparison["variants"])
+            not comparison["variants"], not comparison["variants"],
+            difference_table(comparison, lang) if comparison["variants"] else None)
 
 
 @callback(Output("drill-download", "data"), Input("drill-html", "n_clicks"),

@@ -17,7 +17,8 @@ from dashboard.views._common import ROUTE_COLORS, name_of, scale_map
 
 __all__ = ["CHANGE_KINDS", "DRILL_KPIS", "MAX_DAYS", "MAX_REPLICATIONS", "variant_summary",
            "parse_change", "add_variant", "add_change", "run_spec", "spec_key",
-           "comparison_of", "comparison_rows", "response_figure", "missed_map"]
+           "comparison_of", "comparison_rows", "difference_rows", "response_figure",
+           "missed_map", "variant_from_query", "variant_query"]
 
 MAX_DAYS, MAX_REPLICATIONS = 365, 200
 
@@ -30,10 +31,14 @@ def variant_summary(variant: Mapping, dataset: Dataset, lang: str) -> str:
     """'撤除 …；封闭 …' for a variant's changes (the baseline has none)."""
     bases = {b.base_id: b for b in dataset.bases}
     depots = {d.depot_id: d for d in dataset.depots}
+    added: dict[str, str] = {}
     parts = []
     for c in variant.get("changes", []):
         kind = c["kind"]
-        if kind == "remove_base":
+        if kind == "add_units" and c["base_id"] in added:
+            parts.append(t("pages.drill.desc.add_units", lang, base=added[c["base_id"]],
+                           count=c["count"], capability=t("cap." + c["capability"], lang)))
+        elif kind == "remove_base":
             parts.append(t("pages.drill.desc.remove_base", lang, base=name_of(bases[c["base_id"]], lang)))
         elif kind == "add_units":
             parts.append(t("pages.drill.desc.add_units", lang, base=name_of(bases[c["base_id"]], lang),
@@ -43,6 +48,14 @@ def variant_summary(variant: Mapping, dataset: Dataset, lang: str) -> str:
         elif kind == "move_depot":
             parts.append(t("pages.drill.desc.move_depot", lang,
                            depot=name_of(depots[c["depot_id"]], lang), lat=c["lat"], lon=c["lon"]))
+        elif kind == "add_base":
+            added[c["base_id"]] = c.get("name") or c["base_id"]
+            parts.append(t("pages.drill.desc.add_base", lang, base=added[c["base_id"]],
+                           lat=c["lat"], lon=c["lon"]))
+        elif kind == "remove_units":
+            parts.append(t("pages.drill.desc.remove_units", lang,
+                           base=name_of(bases[c["base_id"]], lang),
+                           capability=t("cap." + c["capability"], lang)))
     return ("；" if lang != "en" else "; ").join(parts) or t("pages.drill.no_change", lang)
 
 
@@ -85,24 +98,30 @@ def parse_change(kind: str, fields: Mapping, dataset: Dataset, lang: str) -> dic
     if kind == "move_depot":
         if fields.get("depot_id") not in depots:
             raise bad("pages.drill.depot", fields.get("depot_id"))
-        out = {"kind": kind, "depot_id": fields["depot_id"]}
-        for key, label, lo, hi in (("lat", "screen.lat", 29.0, 31.5), ("lon", "screen.lon", 114.0, 116.0)):
-            try:
-                v = float(fields.get(key))
-            except (TypeError, ValueError):
-                raise bad(label, fields.get(key)) from None
-            if not lo <= v <= hi:
-                raise bad(label, v)
-            out[key] = v
-        return out
+        return {"kind": kind, "depot_id": fields["depot_id"], **_place(fields, bad)}
     raise bad("pages.drill.change", kind)
+
+
+def _place(fields: Mapping, bad) -> dict:
+    """``lat`` and ``lon`` of a form or query, within the region's box."""
+    out = {}
+    for key, label, lo, hi in (("lat", "screen.lat", 29.0, 31.5), ("lon", "screen.lon", 114.0, 116.0)):
+        try:
+            v = float(fields.get(key))
+        except (TypeError, ValueError):
+            raise bad(label, fields.get(key)) from None
+        if not lo <= v <= hi:
+            raise bad(label, v)
+        out[key] = v
+    return out
 
 
 #: KPIs of an experiment the page shows, in order: (name in the result, unit key or "",
 #: higher is better). Other KPIs of the result stay in the exported report.
 DRILL_KPIS = (("share_within_standard", "", True), ("response_mean_min", "unit.min", False),
               ("response_p90_min", "unit.min", False), ("utilisation", "", False),
-              ("waiting_calls", "", False), ("unmet_material", "", False))
+              ("waiting_calls", "", False), ("unmet_material", "", False),
+              ("coverage_fire", "", True), ("coverage_ems", "", True))
 
 
 def comparison_of(result: Mapping) -> dict:
@@ -120,7 +139,12 @@ def comparison_of(result: Mapping) -> dict:
             values.append({"mean": k.get("mean"), "ci95": k.get("ci95")})
         kpis.append({"name": name, "label_key": f"pages.drill.kpi.{name}", "unit_key": unit_key,
                      "higher_is_better": higher, "values": values})
+    shown = {name for name, _, _ in DRILL_KPIS}
+    differences = [{"variant": c["variant"], "kpi": c["kpi"], "difference": c["difference"],
+                    "ci95": [c["low"], c["high"]]}
+                   for c in result.get("comparisons", []) if c.get("kpi") in shown]
     return {"variants": [v["name"] for v in variants], "kpis": kpis,
+            "differences": differences,
             "response_min": {v["name"]: list(v.get("response_min", [])) for v in variants},
             "missed": {v["name"]: list(v.get("missed", [])) for v in variants},
             "standards_min": sorted(set((result.get("standards_min") or {}).values()))}
@@ -141,6 +165,81 @@ def comparison_rows(comparison: Mapping, lang: str) -> list[dict]:
         rows.append({"kpi": t(k["label_key"], lang), "unit": unit, "best": best,
                      "cells": [{"mean": v["mean"], "ci95": v.get("ci95")} for v in k["values"]]})
     return rows
+
+
+def difference_rows(comparison: Mapping, lang: str) -> list[dict]:
+    """Rows of the paired differences (variant minus baseline, common random numbers):
+    per KPI shown, each variant's difference with its 95% interval and whether the
+    interval excludes zero (a real change)."""
+    rows = []
+    for name, unit_key, _higher in DRILL_KPIS:
+        cells = [d for d in comparison.get("differences", []) if d["kpi"] == name]
+        if not cells:
+            continue
+        rows.append({"kpi": t(f"pages.drill.kpi.{name}", lang),
+                     "unit": t(unit_key, lang) if unit_key else "",
+                     "cells": [{"variant": d["variant"], "difference": d["difference"],
+                                "ci95": d["ci95"],
+                                "significant": bool(d["ci95"][0] is not None and (
+                                    d["ci95"][0] > 0 or d["ci95"][1] < 0))}
+                               for d in cells]})
+    return rows
+
+
+def variant_query(variant: Mapping) -> str:
+    """A variant as the drills page's ``?variant=`` value (URL-safe base64 of JSON), so
+    another page (the siting page) can hand a proposal over."""
+    import base64
+
+    raw = json.dumps(variant, ensure_ascii=False, separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def variant_from_query(text: str, dataset: Dataset, lang: str) -> dict:
+    """The variant of a ``?variant=`` value, every change checked (kinds, stations,
+    capabilities, counts, places); ``ValueError`` naming the field and value."""
+    import base64
+
+    from command.model import CAPABILITIES
+
+    def bad(field_key: str, value) -> ValueError:
+        return ValueError(t("pages.drill.bad_input", lang, field=t(field_key, lang),
+                            value="" if value is None else value))
+
+    try:
+        data = json.loads(base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)))
+        name, changes = str(data["name"])[:80], list(data["changes"])
+    except (ValueError, KeyError, TypeError):
+        raise bad("pages.drill.variants", text[:40]) from None
+    added = set()
+    out = []
+    bases = {b.base_id for b in dataset.bases}
+    for c in changes[:100]:
+        kind = c.get("kind") if isinstance(c, dict) else None
+        if kind == "add_base":
+            base_id = str(c.get("base_id") or "")
+            if not base_id or base_id in bases or base_id in added:
+                raise bad("pages.drill.base", base_id)
+            place = _place(c, bad)
+            added.add(base_id)
+            out.append({"kind": kind, "base_id": base_id, "lat": place["lat"],
+                        "lon": place["lon"], "name": str(c.get("name") or base_id)[:60]})
+        elif kind == "remove_units":
+            if c.get("base_id") not in bases:
+                raise bad("pages.drill.base", c.get("base_id"))
+            if c.get("capability") not in CAPABILITIES:
+                raise bad("pages.drill.capability", c.get("capability"))
+            out.append({"kind": kind, "base_id": c["base_id"], "capability": c["capability"]})
+        elif kind == "add_units" and c.get("base_id") in added:
+            # the capability and count rules of the form, for a post the variant adds
+            checked = parse_change("add_units", {**c, "base_id": dataset.bases[0].base_id},
+                                   dataset, lang)
+            out.append({**checked, "base_id": c["base_id"]})
+        elif kind in CHANGE_KINDS:
+            out.append(parse_change(kind, c, dataset, lang))
+        else:
+            raise bad("pages.drill.change", kind)
+    return {"name": name, "changes": out}
 
 
 def response_figure(comparison: Mapping, lang: str, *, scale: float = 1.0) -> go.Figure:
