@@ -441,7 +441,7 @@ def read_dataset_yaml(path: str | Path) -> dict[str, Any]:
         If the folder or the file is missing, the YAML is malformed, or ``city``,
         ``bbox`` (W S E N), ``districts`` or ``files`` are missing or wrong.
     """
-    import yaml
+    from command.yamlfile import load_yaml
 
     folder = _dataset_dir(path)
     file = folder / DATASET_YAML
@@ -451,13 +451,7 @@ def read_dataset_yaml(path: str | Path) -> dict[str, Any]:
     if not file.is_file():
         raise DataError(f"the data set has no {DATASET_YAML}",
                         [Problem("file is missing", file=str(file))])
-    try:
-        meta = yaml.safe_load(file.read_text(encoding="utf-8"))
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise DataError(f"{DATASET_YAML} cannot be read",
-                        [Problem(f"not valid YAML: {exc}", file=str(file),
-                                 row=mark.line + 1 if mark else None)]) from None
+    meta, _ = load_yaml(file, what=DATASET_YAML)  # bounded: depth, aliases, size
     if not isinstance(meta, dict):
         raise DataError(f"{DATASET_YAML} cannot be read",
                         [Problem("must be a mapping of keys to values", file=str(file))])
