@@ -162,6 +162,7 @@ RANGES: dict[str, Range] = {r.name: r for r in (
     _r("sim_days", 0, 366, "days", "a simulated year is the longest study", low_open=True),
     _r("queue_hours", 0, 1_000_000, "h", "about a century of one queue: more says nothing "
        "new about a steady state", low_open=True),
+    _r("queue_warmup_h", 0, 1_000_000, "h", "a warm-up no longer than the longest run"),
     _r("queue_rate_h", 0, 100_000, "per hour", "over 100,000 events an hour (28 a second) "
        "is no emergency queue", low_open=True),
     _r("servers", 1, 10_000, "servers", "no centre has more servers", integer=True),
@@ -191,11 +192,10 @@ BUDGETS: dict[str, Budget] = {b.name: b for b in (
     Budget("matrix_cells", 10_000_000, "cells", "an n x n distance matrix of float64: 10 "
            "million cells is 80 MB, and shortest paths need two more (OR-Library pmed "
            "files have at most 900 vertices, 810,000 cells)"),
-    Budget("sim_calls", 2_000_000, "calls", "calls a day x days x replications x variants; "
-           "the city model plays a few thousand calls a second (bench/sim_city.py), so "
-           "2 million take ten minutes or more"),
-    Budget("queue_arrivals", 20_000_000, "arrivals", "arrival rate x (hours + warm-up) x "
-           "replications; the M/M/c model plays about a million arrivals a second"),
+    Budget("sim_calls", 200_000, "calls", "the city model plays about 1,700 calls a "
+           "second, so 200,000 take about two minutes"),
+    Budget("queue_arrivals", 5_000_000, "arrivals", "the M/M/c model plays about 50,000 "
+           "arrivals a second, so 5 million take about two minutes"),
     Budget("yaml_bytes", 5_000_000, "bytes", "the largest shipped input file is a few kB; "
            "the pure-Python YAML parser reads about 1 MB a second", hard=True),
     Budget("yaml_depth", 64, "levels", "the deepest shipped file nests 5 levels; deep "
@@ -231,7 +231,7 @@ def over_budget(name: str, estimate: float, *, what: str = "") -> str | None:
         return None
     head = f"{what}: " if what else ""
     tail = "" if b.hard else "; pass --allow-large to run it anyway"
-    return (f"{head}about {_fmt(float(estimate))} {b.unit}, more than the budget of "
+    return (f"{head}about {_fmt(float(round(estimate)))} {b.unit}, more than the budget of "
             f"{_fmt(b.limit)} {b.unit} ({b.reason}){tail}")
 
 
