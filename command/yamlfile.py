@@ -119,6 +119,11 @@ def _compose(text: str) -> yaml.Node | None:
         loader.dispose()
 
 
+#: The only tags a list or a mapping may carry (scalars go through the safe constructor,
+#: which refuses any other tag itself).
+_PLAIN_TAGS = ("tag:yaml.org,2002:seq", "tag:yaml.org,2002:map")
+
+
 class _Builder:
     """Python values from a composed node, keeping each value's line; refuses non-scalar
     and repeated keys (all of them, with their lines) and stops once aliases have
@@ -138,6 +143,12 @@ class _Builder:
                 over_budget("yaml_nodes", self.nodes, what="too many values"),
                 file=self.file, row=node.start_mark.line + 1, field=field_path(path))])
         self.lines[path] = node.start_mark.line + 1
+        if not isinstance(node, yaml.ScalarNode) and node.tag not in _PLAIN_TAGS:
+            self.problems.append(Problem(f"the tag {node.tag} is not allowed; write plain "
+                                         "lists and mappings", file=self.file,
+                                         row=node.start_mark.line + 1,
+                                         field=field_path(path) or None))
+            return None
         if isinstance(node, yaml.MappingNode):
             out: dict = {}
             first: dict[Any, int] = {}
@@ -146,7 +157,7 @@ class _Builder:
                 if not isinstance(key_node, yaml.ScalarNode):
                     self.problems.append(Problem(
                         "a key must be a plain value (a name), not a list or a mapping",
-                        file=self.file, row=line, field=field_path(path)))
+                        file=self.file, row=line, field=field_path(path) or None))
                     continue
                 key = self.scalar(key_node)
                 if key in first:

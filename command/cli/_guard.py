@@ -52,11 +52,17 @@ def output_problem(path: str | os.PathLike | None, flag: str) -> Problem | None:
     folder = p.parent if str(p.parent) else Path(".")
     if p.is_dir():
         return Problem("is a folder; give a file name", field=flag, value=str(path))
+    if folder.exists() and not folder.is_dir():
+        return Problem(f"{folder} is a file, not a folder", field=flag, value=str(path))
     if not folder.is_dir():
         return Problem(f"the folder {folder} does not exist; create it or choose another",
                        field=flag, value=str(path))
-    if not os.access(folder, os.W_OK | os.X_OK):
-        return Problem(f"the folder {folder} cannot be written", field=flag, value=str(path))
+    try:  # the real test (permissions, read-only mounts, /proc ...), as the writer will
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError as exc:
+        return Problem(f"the folder {folder} cannot be written ({exc.strerror or exc})",
+                       field=flag, value=str(path))
     if p.exists() and not os.access(p, os.W_OK):
         return Problem("the file exists and cannot be written", field=flag, value=str(path))
     return None
