@@ -87,6 +87,9 @@ _WEEK_MIN = 7 * 24 * 60
 
 #: Every bounded number, by name. Schemas and commands name the range they check.
 RANGES: dict[str, Range] = {r.name: r for r in (
+    # -- places --------------------------------------------------------------------------
+    _r("lat_deg", -90, 90, "degrees", "a WGS84 latitude"),
+    _r("lon_deg", -180, 180, "degrees", "a WGS84 longitude"),
     # -- situation files: fleets, loads and times --------------------------------------
     _r("truck_capacity_kg", 50, 50_000, "kg", "a van carries at least 50 kg; a lorry on "
        "Chinese roads weighs at most 49 t with its load (GB 1589-2016)", low_open=False),

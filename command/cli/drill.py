@@ -33,9 +33,10 @@ def _drill(args, settings) -> int:
                        settings=settings)
     args.policy = args.policy or drill.policy or "nearest"
     problems = _city_problems(args)
-    budget = calls_budget_problem(args, dataset, days=drill.days, variants=1,
-                                  per_day=drill.background_per_day)
-    problems += [budget] if budget else []
+    if not problems:
+        budget = calls_budget_problem(args, dataset, days=drill.days, variants=1,
+                                      per_day=drill.background_per_day)
+        problems += [budget] if budget else []
     if problems:
         raise SimulationOptionsError("The drill cannot run with these options.", problems)
     result = run_with_options(args, settings, drill=drill, replications=args.replications,

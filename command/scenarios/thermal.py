@@ -163,8 +163,11 @@ def _validity(**named) -> None:
             v = float(value)
         except (TypeError, ValueError):
             continue
-        if not np.isfinite(v) or (v <= 0 and RANGES[range_name].low >= 0):
-            continue  # the model's own checks say "finite" or "positive"
+        if not np.isfinite(v):
+            problems.append(Problem(rule="must be a finite number", field=name, value=v))
+            continue
+        if v <= 0 and RANGES[range_name].low >= 0:
+            continue  # the model's own checks say "positive" with the physics
         rule = check_range(range_name, v)
         if rule:
             problems.append(Problem(rule=f"outside the model's validity: {rule}", field=name,
