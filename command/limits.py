@@ -113,6 +113,19 @@ RANGES: dict[str, Range] = {r.name: r for r in (
        "is meaningless", integer=True),
     _r("max_move_min", 0, 240, "min", "a move-up drive longer than 4 h leaves the area "
        "uncovered longer than it helps", low_open=True),
+    # -- the data set's CSV files -------------------------------------------------------
+    _r("crew", 0, 100, "persons", "a vehicle's crew is a handful; a team of a hundred is "
+       "the largest unit a data set row holds", integer=True),
+    _r("beds", 0, 20_000, "beds", "the largest Chinese hospitals have about 10,000 beds",
+       integer=True),
+    _r("people", 0, 100_000_000, "persons", "more people than live in any city (Chongqing "
+       "has about 32 million)", integer=True),
+    _r("per_year", 0, 1_000_000, "incidents/year", "a district's incidents of one type a "
+       "year; the busiest Chinese cities see tens of thousands of all types"),
+    _r("kg_per_unit", 0, 100_000, "kg", "one unit of an item weighs at most a truck's load",
+       low_open=True),
+    _r("quantity_t", 0, 10_000_000, "t", "the largest storage sites hold millions of tonnes"),
+    _r("per_100_persons", 0, 100_000, "item units", "a ration per 100 persons", low_open=True),
     # -- scenario files and the consequence models -------------------------------------
     _r("wind_m_s", 0.5, 50, "m/s", "below 0.5 m/s the air is calm and the Gaussian models "
        "do not apply (US EPA treats such hours as calms); 50 m/s is beyond a super typhoon"),

@@ -31,7 +31,15 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, BeforeValidator, ConfigDict, ValidationError
 
 from command import model
-from command._schema import Capability, IncidentType, StrictModel, UnitStatus, finite, one_of
+from command._schema import (
+    Capability,
+    IncidentType,
+    StrictModel,
+    UnitStatus,
+    bounded,
+    finite,
+    one_of,
+)
 from command.errors import DataError, Problem
 
 __all__ = ["load_dataset", "dataset_bbox", "read_dataset_yaml", "FILES", "ROW_MODELS",
@@ -199,7 +207,7 @@ class TeamRow(_Row):
     name_zh: Text
     agency_id: Id
     capability: Capability
-    crew: Annotated[int, BeforeValidator(_whole), AfterValidator(_positive)]
+    crew: Annotated[int, BeforeValidator(_whole), AfterValidator(_positive), bounded("crew")]
     base_id: Id
     status: UnitStatus = "available"
     source: Source = "illustrative"
@@ -228,7 +236,7 @@ class DepotRow(_Row):
 class StockRow(_Row):
     depot_id: Id
     item_id: Id
-    quantity: NonNegative
+    quantity: Annotated[NonNegative, bounded("material_quantity")]
     source: Source
 
 
@@ -240,8 +248,8 @@ class HospitalRow(_Row):
     district: Text
     lat: Degrees
     lon: Degrees
-    beds: Count
-    emergency_beds: Count
+    beds: Annotated[Count, bounded("beds")]
+    emergency_beds: Annotated[Count, bounded("beds")]
     burn: Flag
     trauma: Flag
     poisoning: Flag
@@ -255,7 +263,7 @@ class ShelterRow(_Row):
     district: Text
     lat: Degrees
     lon: Degrees
-    capacity_persons: Count
+    capacity_persons: Annotated[Count, bounded("shelter_persons")]
     source: Source
 
 
@@ -267,7 +275,7 @@ class EnterpriseRow(_Row):
     district: Text
     lat: Degrees
     lon: Degrees
-    employees: Count
+    employees: Annotated[Count, bounded("people")]
     source: Source
 
 
@@ -279,9 +287,9 @@ class HazardSourceRow(_Row):
     substance_en: Text
     cas: str  # empty where GB 18218 gives none (煤气, mixtures)
     hazard_class: Text
-    quantity_t: NonNegative
-    critical_quantity_t: Positive
-    people_500m: Count
+    quantity_t: Annotated[NonNegative, bounded("quantity_t")]
+    critical_quantity_t: Annotated[Positive, bounded("quantity_t")]
+    people_500m: Annotated[Count, bounded("people")]
     lat: Degrees
     lon: Degrees
     source: Source
@@ -313,7 +321,7 @@ class PopulationRow(_Row):
     name_en: Text
     level: AreaLevel
     district: Text
-    population: Count
+    population: Annotated[Count, bounded("people")]
     year: Year
     lat: Degrees
     lon: Degrees
@@ -331,7 +339,7 @@ class ResponsePackageRow(_Row):
 class IncidentRateRow(_Row):
     incident_type: IncidentType
     district: Text
-    per_year: NonNegative
+    per_year: Annotated[NonNegative, bounded("per_year")]
     source: Source
 
 
@@ -339,21 +347,21 @@ class MaterialPackageRow(_Row):
     incident_type: IncidentType
     grade: Grade
     item_id: Id
-    quantity: Positive
-    deadline_min: Positive
+    quantity: Annotated[Positive, bounded("material_quantity")]
+    deadline_min: Annotated[Positive, bounded("deadline_min")]
     source: Source
 
 
 class ShelterRationRow(_Row):
     item_id: Id
-    per_100_persons: Positive
-    deadline_min: Positive
+    per_100_persons: Annotated[Positive, bounded("per_100_persons")]
+    deadline_min: Annotated[Positive, bounded("deadline_min")]
     source: Source
 
 
 class ItemLoadRow(_Row):
     item_id: Id
-    kg_per_unit: Positive
+    kg_per_unit: Annotated[Positive, bounded("kg_per_unit")]
     source: Source
 
 
