@@ -32,7 +32,7 @@ import numpy as np
 from scipy.sparse.csgraph import connected_components, csgraph_from_dense, shortest_path
 
 from command.errors import DataError, Problem
-from command.limits import over_budget
+from command.limits import budget, over_budget
 
 __all__ = ["PMedianInstance", "RoutingInstance", "CvrpSolution", "read_pmed",
            "read_cvrplib", "read_cvrplib_solution", "read_solomon"]
@@ -275,12 +275,14 @@ def read_pmed(path: str | Path, *, allow_large: bool = False) -> PMedianInstance
         bad(1, "m", m, "must not be negative")
     if not 1 <= p <= max(n, 1):
         bad(1, "p", p, f"must be between 1 and n = {n}")
-    if not problems and m < n - 1:
-        bad(1, "m", m, f"{m} edges cannot join n = {n} vertices (a connected graph needs "
-            f"at least n - 1 = {n - 1})")
-    if not problems:
-        rule = _budget("matrix_cells", float(n) * n, "an n x n distance matrix", allow_large)
-        if rule:
+    if not problems and float(n) * n > budget("matrix_cells").limit:
+        # refused from the header alone: a graph that cannot be connected (even with
+        # allow_large), or a matrix beyond the budget
+        if m < n - 1:
+            bad(1, "m", m, f"{m} edges cannot join n = {n} vertices (a connected graph "
+                f"needs at least n - 1 = {n - 1})")
+        elif rule := _budget("matrix_cells", float(n) * n, "an n x n distance matrix",
+                             allow_large):
             bad(1, "n", n, rule)
     if problems:
         raise DataError(f"{path} has an invalid header", problems)
@@ -440,7 +442,8 @@ def read_cvrplib(path: str | Path, *, allow_large: bool = False) -> RoutingInsta
         if section not in sections:
             bad("section is missing", None, section)
             return None
-        if len(sections[section]) != n:  # before allocating n rows
+        if n > budget("routing_stops").limit and len(sections[section]) < n:
+            # allow_large and a short section: refuse before allocating n rows
             bad(f"DIMENSION is {n} but the section has {len(sections[section])} lines",
                 None, section)
             return None

@@ -35,7 +35,7 @@ WHY = [
      ["hazards[0].radius_m", "20,000 m"]),
     ("plume in a 1e-300 m/s wind", ["scenario", "plume", "--wind-m-s", "1e-300", "--rate-g-s",
                                     "100", "--stability", "D", "--x-m", "500"],
-     ["wind_m_s", "1e-300", "between 0.5 and 50 m/s"]),
+     ["--wind-m-s", "1e-300", "between 0.5 and 50 m/s"]),
     ("1e9 calls a day", ["simulate", "--per-day", "1e9", "--replications", "2"],
      ["--per-day", "10,000 calls/day"]),
     ("a million replications", ["simulate", "--replications", "1000000"],
