@@ -6,12 +6,17 @@ drill files (:mod:`command.sim.drills`) and the data set's CSV rows
 (unknown keys refused, instances frozen) with the types below, so that a rule such as
 "a latitude is a finite number of degrees between -90 and 90" or "an incident type is
 one of :data:`command.model.INCIDENT_TYPES`" is written once and reads the same in every
-file's errors. :func:`command.yamlfile.validate` turns a failed rule into a
+file's errors. A number with a physical or operational range takes its type from
+:func:`bounded`, which checks the range of :data:`command.limits.RANGES` named after the
+field (``truck_capacity_kg: Annotated[float, bounded("truck_capacity_kg")]`` reads
+"must be a finite number between 50 and 50,000 kg (...)" when it fails).
+:func:`command.yamlfile.validate` turns a failed rule into a
 :class:`~command.errors.Problem` naming the line, field and value.
 
 Owns: the base model, the common annotated types and the validator factories.
 Must not: read files, know any one file's layout, or import above the lowest layer
-(only :mod:`command.model` for the domain vocabularies).
+(only :mod:`command.model` for the domain vocabularies and :mod:`command.limits` for the
+ranges).
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
+from command.limits import RANGES
 from command.model import CAPABILITIES, INCIDENT_TYPES, UNIT_STATUSES
 
 __all__ = [
@@ -43,6 +49,7 @@ __all__ = [
     "IncidentType",
     "Capability",
     "UnitStatus",
+    "bounded",
 ]
 
 
@@ -77,6 +84,20 @@ def one_of(allowed: Iterable[str], what: str) -> Callable[[str], str]:
         return value
 
     return check
+
+
+def bounded(name: str) -> AfterValidator:
+    """A validator for the range ``name`` of :data:`command.limits.RANGES`: the value
+    must be finite and inside the range; the error states the range, its unit and its
+    reason. Use as ``Annotated[float, bounded("wind_m_s")]`` (or ``int`` for counts)."""
+    rng = RANGES[name]
+
+    def check(value):
+        if value is not None and not rng.accepts(value):
+            raise ValueError(rng.rule())
+        return value
+
+    return AfterValidator(check)
 
 
 def _degrees(what: str, limit: float) -> Callable[[float], float]:

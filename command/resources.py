@@ -31,7 +31,15 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, BeforeValidator, ConfigDict, ValidationError
 
 from command import model
-from command._schema import Capability, IncidentType, StrictModel, UnitStatus, finite, one_of
+from command._schema import (
+    Capability,
+    IncidentType,
+    StrictModel,
+    UnitStatus,
+    bounded,
+    finite,
+    one_of,
+)
 from command.errors import DataError, Problem
 
 __all__ = ["load_dataset", "load_candidate_sites", "dataset_bbox", "read_dataset_yaml",
@@ -200,7 +208,7 @@ class TeamRow(_Row):
     name_zh: Text
     agency_id: Id
     capability: Capability
-    crew: Annotated[int, BeforeValidator(_whole), AfterValidator(_positive)]
+    crew: Annotated[int, BeforeValidator(_whole), AfterValidator(_positive), bounded("crew")]
     base_id: Id
     status: UnitStatus = "available"
     source: Source = "illustrative"
@@ -229,7 +237,7 @@ class DepotRow(_Row):
 class StockRow(_Row):
     depot_id: Id
     item_id: Id
-    quantity: NonNegative
+    quantity: Annotated[NonNegative, bounded("material_quantity")]
     source: Source
 
 
@@ -241,8 +249,8 @@ class HospitalRow(_Row):
     district: Text
     lat: Degrees
     lon: Degrees
-    beds: Count
-    emergency_beds: Count
+    beds: Annotated[Count, bounded("beds")]
+    emergency_beds: Annotated[Count, bounded("beds")]
     burn: Flag
     trauma: Flag
     poisoning: Flag
@@ -256,7 +264,7 @@ class ShelterRow(_Row):
     district: Text
     lat: Degrees
     lon: Degrees
-    capacity_persons: Count
+    capacity_persons: Annotated[Count, bounded("shelter_persons")]
     source: Source
 
 
@@ -268,7 +276,7 @@ class EnterpriseRow(_Row):
     district: Text
     lat: Degrees
     lon: Degrees
-    employees: Count
+    employees: Annotated[Count, bounded("people")]
     source: Source
 
 
@@ -280,9 +288,9 @@ class HazardSourceRow(_Row):
     substance_en: Text
     cas: str  # empty where GB 18218 gives none (煤气, mixtures)
     hazard_class: Text
-    quantity_t: NonNegative
-    critical_quantity_t: Positive
-    people_500m: Count
+    quantity_t: Annotated[NonNegative, bounded("quantity_t")]
+    critical_quantity_t: Annotated[Positive, bounded("quantity_t")]
+    people_500m: Annotated[Count, bounded("people")]
     lat: Degrees
     lon: Degrees
     source: Source
@@ -314,7 +322,7 @@ class PopulationRow(_Row):
     name_en: Text
     level: AreaLevel
     district: Text
-    population: Count
+    population: Annotated[Count, bounded("people")]
     year: Year
     lat: Degrees
     lon: Degrees
@@ -332,7 +340,7 @@ class ResponsePackageRow(_Row):
 class IncidentRateRow(_Row):
     incident_type: IncidentType
     district: Text
-    per_year: NonNegative
+    per_year: Annotated[NonNegative, bounded("per_year")]
     source: Source
 
 
@@ -340,21 +348,21 @@ class MaterialPackageRow(_Row):
     incident_type: IncidentType
     grade: Grade
     item_id: Id
-    quantity: Positive
-    deadline_min: Positive
+    quantity: Annotated[Positive, bounded("material_quantity")]
+    deadline_min: Annotated[Positive, bounded("deadline_min")]
     source: Source
 
 
 class ShelterRationRow(_Row):
     item_id: Id
-    per_100_persons: Positive
-    deadline_min: Positive
+    per_100_persons: Annotated[Positive, bounded("per_100_persons")]
+    deadline_min: Annotated[Positive, bounded("deadline_min")]
     source: Source
 
 
 class ItemLoadRow(_Row):
     item_id: Id
-    kg_per_unit: Positive
+    kg_per_unit: Annotated[Positive, bounded("kg_per_unit")]
     source: Source
 
 
@@ -459,7 +467,7 @@ def read_dataset_yaml(path: str | Path) -> dict[str, Any]:
         If the folder or the file is missing, the YAML is malformed, or ``city``,
         ``bbox`` (W S E N), ``districts`` or ``files`` are missing or wrong.
     """
-    import yaml
+    from command.yamlfile import load_yaml
 
     folder = _dataset_dir(path)
     file = folder / DATASET_YAML
@@ -469,13 +477,7 @@ def read_dataset_yaml(path: str | Path) -> dict[str, Any]:
     if not file.is_file():
         raise DataError(f"the data set has no {DATASET_YAML}",
                         [Problem("file is missing", file=str(file))])
-    try:
-        meta = yaml.safe_load(file.read_text(encoding="utf-8"))
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise DataError(f"{DATASET_YAML} cannot be read",
-                        [Problem(f"not valid YAML: {exc}", file=str(file),
-                                 row=mark.line + 1 if mark else None)]) from None
+    meta, _ = load_yaml(file, what=DATASET_YAML)  # bounded: depth, aliases, size
     if not isinstance(meta, dict):
         raise DataError(f"{DATASET_YAML} cannot be read",
                         [Problem("must be a mapping of keys to values", file=str(file))])

@@ -29,11 +29,12 @@ class DrillSource:
 
 
 def _names(path: Path) -> tuple[str, str]:
-    import yaml
+    from command.errors import DataError
+    from command.yamlfile import load_yaml
 
-    try:
-        name = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("name")
-    except (OSError, yaml.YAMLError, AttributeError):
+    try:  # bounded like every input file: a hostile file does not hang the page
+        name = (load_yaml(path)[0] or {}).get("name")
+    except (DataError, AttributeError):
         name = None
     if isinstance(name, dict):
         zh = str(name.get("zh") or path.stem)

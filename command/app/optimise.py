@@ -123,13 +123,15 @@ def deliveries_plan(prep: Prepared, materials: MaterialResult, *,
                               "deadline_s": deadline,
                               "late": None if arrival is None else bool(arrival > deadline)})
             nodes = [depot_node] + [_point_node(prep, s["point_id"]) for s in stops]
-            path: list[int] = []
+            coords: list[list[float]] = []
             for a, b in zip(nodes, nodes[1:], strict=False):
-                leg = _leg(prep, a, b)
-                path.extend(leg if not path else leg[1:])
+                # each leg drawn on the network it was found on (a stop inside a closed
+                # zone is reached on the entry network, as travel_s times it)
+                net, leg = _leg(prep, a, b)
+                points = [list(p) for p in roads.path_coords(net, leg)]
+                coords.extend(points if not coords else points[1:])
             routes.append({"vehicle": r.vehicle, "load_kg": r.load, "stops": stops,
-                           "return_s": r.return_s,
-                           "path": [list(p) for p in roads.path_coords(prep.network, path)]})
+                           "return_s": r.return_s, "path": coords})
         out.append({"depot_id": d["depot_id"], "status": res.status,
                     "search_status": res.search_status,
                     "cost_s": res.cost, "seconds": res.seconds,
@@ -159,13 +161,13 @@ def combined_run(runs: list[SolverRun], method: str = "routing") -> SolverRun:
         method=runs[0].method)
 
 
-def _leg(prep: Prepared, a: int, b: int) -> list[int]:
-    """The road path a -> b, entering a closed zone when the stop lies inside one (as
-    :func:`command.situation.travel_s` times it)."""
+def _leg(prep: Prepared, a: int, b: int) -> tuple[Any, list[int]]:
+    """The network and the road path a -> b on it, entering a closed zone when the stop
+    lies inside one (as :func:`command.situation.travel_s` times it)."""
     try:
-        return roads.shortest_path(prep.network, a, b)
+        return prep.network, roads.shortest_path(prep.network, a, b)
     except RoadNetworkError:
-        return roads.shortest_path(prep.entry_network, a, b)
+        return prep.entry_network, roads.shortest_path(prep.entry_network, a, b)
 
 
 def _point_node(prep: Prepared, point_id: str) -> int:
@@ -198,7 +200,9 @@ def complete_plan(prep: Prepared, *, time_limit_s: float | None = None) -> tuple
     on time), ``routes`` one entry per truck route (depot, vehicle, stops with arrival,
     load and lateness, road path), ``moves`` the move-ups (unit, from, to, minutes).
     The second value adds the figures of each stage (shortages, coverage before and
-    after, greedy comparison).
+    after, greedy comparison). When there is demand but the plan sends no unit and ships
+    nothing, ``serves_nothing`` is true, the statuses read INFEASIBLE (never OPTIMAL)
+    and ``warnings`` says what to check.
     """
     plan, extra = assignment_plan(prep, time_limit_s=time_limit_s)
     materials, mdata = materials_plan(prep, time_limit_s=time_limit_s)
@@ -214,7 +218,19 @@ def complete_plan(prep: Prepared, *, time_limit_s: float | None = None) -> tuple
                "unserved_stops": {d["depot_id"]: d["unserved"] for d in deliveries["depots"]
                                   if d["unserved"]},
                "moveup_status": moves["status"], "coverage_before": moves["before"],
-               "coverage_after": moves["after"]}
+               "coverage_after": moves["after"], "serves_nothing": False}
+    wanted = bool(plan.assignments or plan.shortfalls) or mdata["demand_weighted"] > 0
+    if wanted and not plan.assignments and not mdata["shipments"]:
+        # Each solver may be right about its model and the plan still useless: the
+        # inputs left nothing to send. It must not read OPTIMAL, nor be recorded unasked.
+        figures.update(serves_nothing=True, solver_status="INFEASIBLE",
+                       materials_status="INFEASIBLE", warnings=[{
+                           "code": "plan.serves_nothing",
+                           "text_zh": "本方案未派出任何力量、未调拨任何物资：请检查态势文件中的"
+                                      "力量状态、库存、装车时间与时限",
+                           "text_en": "The plan sends no unit and ships nothing: check the "
+                                      "situation's unit statuses, stocks, loading time and "
+                                      "deadlines"}])
     return plan, figures
 
 

@@ -4,7 +4,10 @@ Each module in this package adapts one area of the core and defines
 ``register(cli: CLI) -> None``; :func:`main` discovers them, so adding a command never
 touches this file. Commands only parse arguments, call the core, and print (JSON with
 ``--json``). Errors of the :class:`command.errors.CommandError` family are printed for
-people and exit with status 2; nothing else is caught.
+people and exit with status 2; so is running out of memory (a last guard behind the
+budgets of :mod:`command.limits`); Ctrl-C exits with 130 and says that nothing was
+written (the store writes in one transaction, reports through a temporary file).
+Nothing else is caught.
 """
 
 from __future__ import annotations
@@ -104,4 +107,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # output piped into `head` and the like: not an error
         sys.stderr.close()
         return 0
+    except KeyboardInterrupt:  # Ctrl-C: stores write in one transaction, files atomically
+        print("interrupted: nothing was written", file=sys.stderr)
+        return 130
+    except MemoryError:  # a last guard behind the budgets of docs/limits.md
+        print("error: the input asks for more memory than this machine has; reduce it "
+              "(docs/limits.md lists the budgets)", file=sys.stderr)
+        return 2
     return int(rc or 0)

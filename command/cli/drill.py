@@ -13,6 +13,7 @@ from command.cli.simulate import (
     SimulationOptionsError,
     _city_problems,
     add_run_options,
+    calls_budget_problem,
     emit_result,
     run_with_options,
 )
@@ -27,10 +28,15 @@ def _drill(args, settings) -> int:
 
     args.days, args.compare, args.add_units = 1.0, None, None
     # checked here, before the run, so that a bad file costs no simulation
-    drill = load_drill(args.file, network=load_network(settings),
-                       dataset=load_dataset(settings.resources_dir), settings=settings)
+    dataset = load_dataset(settings.resources_dir)
+    drill = load_drill(args.file, network=load_network(settings), dataset=dataset,
+                       settings=settings)
     args.policy = args.policy or drill.policy or "nearest"
     problems = _city_problems(args)
+    if not problems:
+        budget = calls_budget_problem(args, dataset, days=drill.days, variants=1,
+                                      per_day=drill.background_per_day)
+        problems += [budget] if budget else []
     if problems:
         raise SimulationOptionsError("The drill cannot run with these options.", problems)
     result = run_with_options(args, settings, drill=drill, replications=args.replications,

@@ -16,7 +16,9 @@ from datetime import datetime
 from pathlib import Path
 
 from command.cli import CLI, emit
+from command.cli._guard import output_problem, range_problems, write_text_atomic
 from command.cli.risk_enforce import _jsonable, _store
+from command.errors import DataError
 
 HAZARDS_HELP = ("the hidden-hazard closed loop (排查-登记-评估-报告-监控-治理-销账): report, "
                 "advance, show, list, escalate")
@@ -81,6 +83,9 @@ def _report(args, settings) -> int:
     from command.app import hazards
     from command.app.access import acting_user
 
+    problems = range_problems(args, {"--lat": "lat_deg", "--lon": "lon_deg"})
+    if problems:  # before the store is opened
+        raise DataError("The place of the report is not a place.", problems)
     evidence = _uploads(args.evidence)
     with _store(settings) as engine:
         user = acting_user(engine, args.actor, "hazard.report")
@@ -184,6 +189,8 @@ def _summary(args, settings) -> int:
     if args.out and not args.out.lower().endswith((".html", ".htm", ".csv")):
         raise DataError("Unknown export format.", [Problem("must end in .html or .csv",
                                                            field="--out", value=args.out)])
+    if args.out and (p := output_problem(args.out, "--out")):
+        raise DataError("The export cannot be written.", [p])
     with _store(settings) as engine:
         user = acting_user(engine, args.actor, "page.grids") if args.actor else None
         rows = grids.day_summaries(engine, day, level=args.level, user=user,
@@ -193,7 +200,7 @@ def _summary(args, settings) -> int:
     if args.out:
         text = (grids.summaries_csv(rows) if args.out.lower().endswith(".csv")
                 else grids.summaries_html(rows, day=day, lang=settings.language))
-        Path(args.out).write_text(text, encoding="utf-8")
+        write_text_atomic(Path(args.out), text)
         print(f"written: {args.out}", file=sys.stderr)
     data = [grids.figures(x) for x in rows]
     emit(data, as_json=args.json, text=lambda d: grids.summaries_csv(rows).rstrip())

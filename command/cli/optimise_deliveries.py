@@ -17,7 +17,9 @@ from __future__ import annotations
 import argparse
 
 from command.cli import CLI, emit
+from command.cli._guard import add_allow_large
 from command.errors import DataError, Problem
+from command.limits import check
 
 OPTIMISE_HELP = "optimisation: assignment, materials, deliveries, siting, move-up"
 
@@ -29,6 +31,9 @@ def _positive(text: str) -> float:
         raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
     if not value > 0:
         raise argparse.ArgumentTypeError(f"must be positive: {text!r}")
+    rule = check("time_limit_s", value)
+    if rule:
+        raise argparse.ArgumentTypeError(f"{text!r} {rule}")
     return value
 
 
@@ -86,10 +91,11 @@ def _deliveries(args, settings) -> int:
                                                     field="--customers",
                                                     value=args.customers)])
     if args.cvrp:
-        instance = read_cvrplib(args.cvrp)
+        instance = read_cvrplib(args.cvrp, allow_large=args.allow_large)
         result = solve_cvrp(instance, time_limit_s=args.time_limit, seed=args.seed)
     else:
-        instance = read_solomon(args.solomon, customers=args.customers)
+        instance = read_solomon(args.solomon, customers=args.customers,
+                                allow_large=args.allow_large)
         result = solve_vrptw(instance, time_limit_s=args.time_limit, seed=args.seed)
     # Node indices are the .sol customer numbers: the readers put the depot at node 0.
     data = {
@@ -131,5 +137,6 @@ def register(cli: CLI) -> None:
                    "(default 30 for --cvrp/--solomon, settings solver_time_limit_s for "
                    "--situation)")
     p.add_argument("--seed", type=int, default=0, help="solver random seed (default 0)")
+    add_allow_large(p)
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(handler=_deliveries)

@@ -19,6 +19,7 @@ centres, :func:`command.app.optimise.site_city`).
 from __future__ import annotations
 
 from command.cli import CLI, emit
+from command.cli._guard import add_allow_large
 from command.cli.optimise_deliveries import OPTIMISE_HELP, _positive
 
 #: Siting is planning, not live dispatch: it may take longer than an assignment.
@@ -157,7 +158,7 @@ def _site(args, settings) -> int:
         raise DataError("the options do not fit --pmed", [Problem(
             "only with --city", field=bad, value=args.posts)])
 
-    instance = read_pmed(args.pmed)
+    instance = read_pmed(args.pmed, allow_large=args.allow_large)
     result = p_median(instance.distance, instance.p, time_limit_s=args.time_limit,
                       method=args.method, seed=args.seed)
     data = {
@@ -236,5 +237,6 @@ def register(cli: CLI) -> None:
                    "tree search, gap to the Lagrangian bound (default auto)")
     p.add_argument("--seed", type=int, default=0,
                    help="seed of the heuristic's perturbation search (default 0)")
+    add_allow_large(p)
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(handler=_site)

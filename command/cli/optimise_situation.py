@@ -134,6 +134,12 @@ def _plan(args, settings) -> int:
     prep = load_prepared(args.situation, settings)
     plan, figures = complete_plan(prep, time_limit_s=_limit(args, settings))
     data = {**plan.to_dict(), **figures, "situation": prep.situation.name}
+    if args.record and figures.get("serves_nothing") and not args.confirm_empty:
+        from command.errors import CommandError, Problem
+
+        raise CommandError("The plan serves nothing; nothing was recorded.", [Problem(
+            figures["warnings"][0]["text_en"] + "; pass --confirm-empty to record it anyway",
+            file=args.situation, field="--record")])
     if args.record:
         from command import store
         from command.app.situations import record_situation_plan
@@ -190,4 +196,6 @@ def register(cli: CLI) -> None:
     p.add_argument("--record", action="store_true",
                    help="store the situation's incidents and the plan as proposed")
     p.add_argument("--actor", default="cli", help="who records it (audit log; default cli)")
+    p.add_argument("--confirm-empty", action="store_true",
+                   help="with --record: record a plan that sends no unit and ships nothing")
     p.set_defaults(handler=_plan)

@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 from command.cli import CLI, emit
+from command.cli._guard import output_problem, write_text_atomic
 from command.cli.risk_enforce import _jsonable, _store
 from command.cli.risk_grade import RISK_HELP
 
@@ -55,6 +56,8 @@ def _rate(args, settings) -> int:
     if args.report and not args.report.lower().endswith((".html", ".htm", ".csv")):
         problems.append(Problem("must end in .html or .csv", field="--report",
                                 value=args.report))
+    elif args.report and (p := output_problem(args.report, "--report")):
+        problems.append(p)  # before the run: the rating is stored, the report must follow
     if problems:
         raise DataError("the rating job cannot run with these options", problems)
     lang = settings.language
@@ -63,7 +66,7 @@ def _rate(args, settings) -> int:
     if args.report:
         text = (rating.report_csv(report) if args.report.lower().endswith(".csv")
                 else rating.report_html(report, lang))
-        Path(args.report).write_text(text, encoding="utf-8")
+        write_text_atomic(Path(args.report), text)
     emit(_jsonable(report) if args.json else report, as_json=args.json,
          text=lambda d: _text(d, lang))
     if args.report and not args.json:

@@ -5,13 +5,17 @@ from __future__ import annotations
 from pathlib import Path
 
 from command.cli import CLI, emit
+from command.cli._guard import output_problem, write_text_atomic
 from command.cli.risk_grade import RISK_HELP
+from command.errors import DataError
 
 
 def _register(args, settings) -> int:
     from command.app.risk import register, register_csv
     from command.store import engine_for
 
+    if args.csv and (p := output_problem(args.csv, "--csv")):
+        raise DataError("The register cannot be written.", [p])
     engine = engine_for(settings)
     try:
         points = register(engine, district=args.district, grade=args.grade,
@@ -19,7 +23,7 @@ def _register(args, settings) -> int:
     finally:
         engine.dispose()
     if args.csv:
-        Path(args.csv).write_text(register_csv(points), encoding="utf-8")
+        write_text_atomic(Path(args.csv), register_csv(points))
     rows = [{"risk_id": p.risk_id, "name_zh": p.name_zh, "name_en": p.name_en,
              "district": p.district, "industry": p.industry, "grade": p.grade,
              "method": p.method, "updated_at": p.updated_at.isoformat(),

@@ -7,6 +7,8 @@ import time
 from typing import Any
 
 from command.cli import CLI, emit
+from command.cli._guard import output_problem
+from command.errors import RoadNetworkError
 
 
 def _bar(fraction: float, message: str) -> None:
@@ -63,6 +65,8 @@ def _fetch(args, settings) -> int:
     from command.roads._fetch import validate_bbox
 
     bbox = validate_bbox(args.bbox, field="--bbox") if args.bbox is not None else None
+    if args.out and (p := output_problem(args.out, "--out")):  # before going online
+        raise RoadNetworkError("The network cannot be saved there.", [p])
     path = fetch_network(place=args.place, bbox=bbox, settings=settings, out=args.out)
     emit({"path": str(path)}, as_json=args.json,
          text=lambda r: f"saved {r['path']}\nuse it with: CC_ROAD_NETWORK_FILE={r['path']}")

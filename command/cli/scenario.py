@@ -15,6 +15,8 @@ The ``scenario list``, ``show`` and ``zones`` sub-commands live in another modul
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from command.cli import CLI, emit
 from command.errors import Problem
 from command.scenarios._errors import ScenarioError
@@ -27,6 +29,25 @@ from command.scenarios.thermal import (
     jet_fire_distances,
     pool_fire_distances,
 )
+
+#: Model parameters whose option is not simply the name with dashes.
+_FLAGS = {"surface_emissive_power_kw_m2": "--sep-kw-m2"}
+
+
+def _as_options(fn):
+    """The handler ``fn`` with the models' problems named by the options people typed
+    (``wind_m_s`` -> ``--wind-m-s``)."""
+    def handler(args, settings):
+        try:
+            return fn(args, settings)
+        except ScenarioError as exc:
+            known = set(vars(args))
+            problems = [replace(p, field=_FLAGS.get(p.field) or (
+                "--" + p.field.replace("_", "-") if p.field in known else p.field))
+                for p in exc.problems]
+            raise ScenarioError(str(exc).split("\n")[0], problems) from None
+
+    return handler
 
 
 def _scheme(args) -> str:
@@ -154,7 +175,7 @@ def register(cli: CLI) -> None:
     p.add_argument("--sigma", choices=("briggs", "isc3"), default="briggs",
                    help="coefficient family (default briggs)")
     p.add_argument("--json", action="store_true", help="print JSON")
-    p.set_defaults(handler=_plume)
+    p.set_defaults(handler=_as_options(_plume))
 
     t = group.add_parser(
         "thermal", help="distances to 37.5 / 12.5 / 4 kW/m2 for a pool, jet or BLEVE fire",
@@ -184,4 +205,4 @@ def register(cli: CLI) -> None:
                    help="relative humidity 0-1: use the CCPS transmissivity instead")
     t.add_argument("--temperature-c", type=float, default=25.0, help="air temperature, degC")
     t.add_argument("--json", action="store_true", help="print JSON")
-    t.set_defaults(handler=_thermal)
+    t.set_defaults(handler=_as_options(_thermal))

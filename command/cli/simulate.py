@@ -21,6 +21,13 @@ import logging
 import sys
 
 from command.cli import CLI, emit
+from command.cli._guard import (
+    add_allow_large,
+    budget_problem,
+    output_problem,
+    range_problems,
+    write_text_atomic,
+)
 from command.errors import CommandError, Problem
 
 SIMULATE_HELP = "simulation: replicated runs of the response model and the M/M/c check"
@@ -48,6 +55,19 @@ def _validate(args) -> None:
                                 "interval", field="--replications", value=args.replications))
     if args.seed < 0:
         problems.append(Problem("must be 0 or more", field="--seed", value=args.seed))
+    problems += range_problems(args, {"--arrival-rate": "queue_rate_h",
+                                      "--service-rate": "queue_rate_h",
+                                      "--hours": "queue_hours", "--warmup": "queue_warmup_h",
+                                      "--servers": "servers",
+                                      "--replications": "replications"}, already=problems)
+    if not problems:
+        warmup = 0.1 * args.hours if args.warmup is None else args.warmup
+        p = budget_problem("queue_arrivals",
+                           args.arrival_rate * (args.hours + warmup) * args.replications,
+                           allow_large=args.allow_large, field="--hours",
+                           what="arrival rate x (hours + warm-up) x replications")
+        if p:
+            problems.append(p)
     if not problems:
         rho = args.arrival_rate / (args.servers * args.service_rate)
         if rho >= 1:
@@ -187,7 +207,26 @@ def _city_problems(args) -> list[Problem]:
     if args.report and not args.report.lower().endswith((".html", ".htm", ".csv")):
         problems.append(Problem("must end in .html or .csv", field="--report",
                                 value=args.report))
+    elif args.report:
+        p = output_problem(args.report, "--report")
+        if p:
+            problems.append(p)
+    problems += range_problems(args, {"--days": "sim_days", "--replications": "replications",
+                                      "--per-day": "calls_per_day"}, already=problems)
     return problems
+
+
+def calls_budget_problem(args, dataset, *, days: float, variants: int,
+                         per_day: float | None = None) -> Problem | None:
+    """The ``sim_calls`` budget against calls a day (``--per-day``, else ``per_day`` or
+    the data set's rates) x days x replications x variants."""
+    if per_day is None:
+        per_day = args.per_day
+    if per_day is None:
+        per_day = sum(r.per_year for r in dataset.incident_rates) / 365.0
+    return budget_problem("sim_calls", per_day * days * args.replications * variants,
+                          allow_large=args.allow_large, field="--replications",
+                          what="calls a day x days x replications x variants")
 
 
 def city_variants(args) -> list:
@@ -247,7 +286,7 @@ def write_report(result, path: str, lang: str) -> None:
     from command.sim import report_csv, report_html
 
     text = report_csv(result) if path.lower().endswith(".csv") else report_html(result, lang=lang)
-    Path(path).write_text(text, encoding="utf-8")
+    write_text_atomic(Path(path), text)
 
 
 def run_with_options(args, settings, *, dataset=None, **kwargs):
@@ -307,7 +346,15 @@ def _city(args, settings) -> int:
     if args.risk_weighted:
         dataset, weighted = risk_weighted_dataset(settings)
         extra = {"risk_weighted": weighted}
-    result = run_with_options(args, settings, dataset=dataset, variants=city_variants(args),
+    else:
+        from command.resources import load_dataset
+
+        dataset = load_dataset(settings.resources_dir)
+    variants = city_variants(args)
+    p = calls_budget_problem(args, dataset, days=args.days, variants=len(variants))
+    if p:
+        raise SimulationOptionsError("The simulation is too large.", [p])
+    result = run_with_options(args, settings, dataset=dataset, variants=variants,
                               days=args.days, replications=args.replications, seed=args.seed,
                               policy=args.policy, moveup=args.moveup, per_day=args.per_day)
     emit_result(args, result, extra)
@@ -336,6 +383,7 @@ def add_run_options(p, *, days: bool = True) -> None:
                    "cluster)")
     p.add_argument("--report", metavar="FILE", help="write an HTML (.html) or CSV (.csv) report")
     p.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of the text")
+    add_allow_large(p)
     p.add_argument("--json", action="store_true", help="print JSON")
 
 
@@ -377,5 +425,6 @@ def register(cli: CLI) -> None:
     p.add_argument("--parallel", action="store_true",
                    help="run replications on Dask (the dask_scheduler setting, or a local "
                    "cluster); needs the 'cluster' extra")
+    add_allow_large(p)
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(handler=_queue)

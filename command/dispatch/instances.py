@@ -12,6 +12,12 @@ that costs are summed exactly. The depot is always node 0 (nodes are reordered i
 puts it elsewhere), so the customer numbers of ``.sol`` files (1..n-1, depot excluded)
 are node indices. Every problem of a malformed file is reported at once as a
 :class:`~command.errors.DataError` naming the file, the line and the field.
+
+Files may be careless or hostile: every line is checked (token counts, finite numbers,
+node numbers in range) before any array sized by the header is allocated, and a header
+announcing more than the budgets of :data:`command.limits.BUDGETS` (``matrix_cells``
+for p-median, ``routing_stops`` and ``routing_vehicle_stops`` for routing) is refused
+unless the caller passes ``allow_large=True``.
 """
 
 from __future__ import annotations
@@ -26,6 +32,7 @@ import numpy as np
 from scipy.sparse.csgraph import connected_components, csgraph_from_dense, shortest_path
 
 from command.errors import DataError, Problem
+from command.limits import budget, over_budget
 
 __all__ = ["PMedianInstance", "RoutingInstance", "CvrpSolution", "read_pmed",
            "read_cvrplib", "read_cvrplib_solution", "read_solomon"]
@@ -191,15 +198,36 @@ _HEADER = re.compile(r"^\s*([A-Z_]+)\s*:\s*(.*?)\s*$")
 
 
 def _to_number(token: str) -> float | None:
+    """The finite number ``token`` spells, else None (``nan`` and ``inf`` are not data)."""
     try:
-        return float(token)
+        value = float(token)
     except ValueError:
         return None
+    return value if math.isfinite(value) else None
+
+
+#: Coordinates beyond this make squared distances lose their integer precision.
+_MAX_COORD = 1e7
+#: Whole numbers (demands, capacities) beyond this are not exact in float64.
+_MAX_WHOLE = 2 ** 53
+
+
+def _budget(name: str, estimate: float, what: str, allow_large: bool) -> str | None:
+    return None if allow_large else over_budget(name, estimate, what=what)
+
+
+def _routing_budget(stops: int, vehicles: int | None, allow_large: bool) -> str | None:
+    """The rule a routing instance of ``stops`` nodes and ``vehicles`` breaks, if any."""
+    rule = _budget("routing_stops", stops, "nodes to route", allow_large)
+    if rule is None and vehicles is not None:
+        rule = _budget("routing_vehicle_stops", float(vehicles) * stops,
+                       "vehicles x nodes", allow_large)
+    return rule
 
 
 # --------------------------------------------------------------------------- OR-Library p-median
 
-def read_pmed(path: str | Path) -> PMedianInstance:
+def read_pmed(path: str | Path, *, allow_large: bool = False) -> PMedianInstance:
     """Read an OR-Library p-median file (Beasley's ``pmed1`` ... ``pmed40`` format).
 
     Line 1 holds ``n m p``; then ``m`` lines ``i j cost`` with vertices numbered from 1.
@@ -216,7 +244,9 @@ def read_pmed(path: str | Path) -> PMedianInstance:
         The file is missing, the header is not three positive integers, there are fewer
         edge lines than announced, a vertex is outside 1..n, a cost is not a
         non-negative number, or the graph is not connected; every problem found is
-        listed with its line and field.
+        listed with its line and field. Every line is checked before the n x n matrix
+        is allocated; an n whose matrix exceeds the ``matrix_cells`` budget is refused
+        unless ``allow_large``, and so is a header whose m edges cannot join n vertices.
     """
     _, lines = _read_lines(path, "p-median")
     path = Path(path)
@@ -245,6 +275,15 @@ def read_pmed(path: str | Path) -> PMedianInstance:
         bad(1, "m", m, "must not be negative")
     if not 1 <= p <= max(n, 1):
         bad(1, "p", p, f"must be between 1 and n = {n}")
+    if not problems and float(n) * n > budget("matrix_cells").limit:
+        # refused from the header alone: a graph that cannot be connected (even with
+        # allow_large), or a matrix beyond the budget
+        if m < n - 1:
+            bad(1, "m", m, f"{m} edges cannot join n = {n} vertices (a connected graph "
+                f"needs at least n - 1 = {n - 1})")
+        elif rule := _budget("matrix_cells", float(n) * n, "an n x n distance matrix",
+                             allow_large):
+            bad(1, "n", n, rule)
     if problems:
         raise DataError(f"{path} has an invalid header", problems)
 
@@ -256,7 +295,7 @@ def read_pmed(path: str | Path) -> PMedianInstance:
         extra_row = body[m][0]
         bad(extra_row, "edges", len(body),
             f"the header announces {m} edge lines but the file has {len(body)}")
-    cost = np.full((n, n), np.inf)
+    edges: list[tuple[int, int, float]] = []
     for row, line in body[:m]:
         parts = line.split()
         if len(parts) != 3:
@@ -282,10 +321,12 @@ def read_pmed(path: str | Path) -> PMedianInstance:
             bad(row, "cost", parts[2], "a cost must be a finite non-negative number")
             continue
         if len(ends) == 2 and ends[0] != ends[1]:
-            i, j = ends
-            cost[i, j] = cost[j, i] = c          # in file order: the last copy wins
+            edges.append((ends[0], ends[1], c))
     if problems:
         raise DataError(f"{path} is not a valid OR-Library p-median file", problems)
+    cost = np.full((n, n), np.inf)  # only now: every line is checked
+    for i, j, c in edges:
+        cost[i, j] = cost[j, i] = c              # in file order: the last copy wins
     np.fill_diagonal(cost, 0.0)
     graph = csgraph_from_dense(cost, null_value=np.inf)
     n_comp, labels = connected_components(graph, directed=False)
@@ -301,7 +342,7 @@ def read_pmed(path: str | Path) -> PMedianInstance:
 
 # --------------------------------------------------------------------------- CVRPLIB
 
-def read_cvrplib(path: str | Path) -> RoutingInstance:
+def read_cvrplib(path: str | Path, *, allow_large: bool = False) -> RoutingInstance:
     """Read a CVRPLIB/TSPLIB ``.vrp`` file (capacitated VRP, one depot).
 
     Distances follow TSPLIB: ``EUC_2D`` rounds each arc to the nearest integer
@@ -324,7 +365,9 @@ def read_cvrplib(path: str | Path) -> RoutingInstance:
     ------
     DataError
         If the file cannot be read or is malformed; every problem found is listed with its
-        line and field.
+        line and field. A DIMENSION or VEHICLES beyond the routing budgets is refused
+        unless ``allow_large``; section line counts are checked before any array is
+        sized by DIMENSION.
     """
     fname, lines = _read_lines(path)
     problems: list[Problem] = []
@@ -389,11 +432,20 @@ def read_cvrplib(path: str | Path) -> RoutingInstance:
         bad("only CVRP files are read here", header["TYPE"][1], "TYPE", header["TYPE"][0])
     if n is None:
         raise DataError(f"cannot read CVRPLIB file {fname}", problems)
+    rule = _routing_budget(n, vehicles, allow_large)
+    if rule:
+        bad(rule, header["DIMENSION"][1], "DIMENSION", n)
+        raise DataError(f"cannot read CVRPLIB file {fname}", problems)
 
     # Node-indexed sections: "id value..." lines, ids 1..n.
     def node_rows(section: str, width: int, as_int: bool) -> np.ndarray | None:
         if section not in sections:
             bad("section is missing", None, section)
+            return None
+        if n > budget("routing_stops").limit and len(sections[section]) < n:
+            # allow_large and a short section: refuse before allocating n rows
+            bad(f"DIMENSION is {n} but the section has {len(sections[section])} lines",
+                None, section)
             return None
         out = np.full((n, width), np.nan)
         seen = np.zeros(n, dtype=bool)
@@ -406,7 +458,12 @@ def read_cvrplib(path: str | Path) -> RoutingInstance:
                 continue
             nums = [_to_number(t) for t in toks]
             if any(v is None for v in nums):
-                bad("not a number", lineno, section, " ".join(toks))
+                bad("not a finite number", lineno, section, " ".join(toks))
+                ok = False
+                continue
+            limit = _MAX_WHOLE if as_int else _MAX_COORD
+            if any(abs(v) > limit for v in nums[1:]):
+                bad(f"must be at most {limit:g} in size", lineno, section, " ".join(toks[1:]))
                 ok = False
                 continue
             node = nums[0]
@@ -483,8 +540,9 @@ def read_cvrplib(path: str | Path) -> RoutingInstance:
             for lineno, toks in sections["EDGE_WEIGHT_SECTION"]:
                 for t in toks:
                     v = _to_number(t)
-                    if v is None or v < 0:
-                        bad("must be a non-negative number", lineno, "EDGE_WEIGHT_SECTION", t)
+                    if v is None or v < 0 or v > _MAX_WHOLE:
+                        bad("must be a finite non-negative number", lineno,
+                            "EDGE_WEIGHT_SECTION", t)
                     else:
                         values.append(v)
             want = _explicit_count(n, fmt)
@@ -581,7 +639,8 @@ def read_cvrplib_solution(path: str | Path) -> CvrpSolution:
 
 # --------------------------------------------------------------------------- Solomon
 
-def read_solomon(path: str | Path, customers: int | None = None) -> RoutingInstance:
+def read_solomon(path: str | Path, customers: int | None = None, *,
+                 allow_large: bool = False) -> RoutingInstance:
     """Read a Solomon VRPTW file (``C101.txt`` ...), optionally its first ``customers``.
 
     Rounding rule (CVRPLIB/DIMACS, the convention of the published best-known values):
@@ -607,7 +666,8 @@ def read_solomon(path: str | Path, customers: int | None = None) -> RoutingInsta
     ------
     DataError
         If the file is malformed (every problem listed with its line and field), or
-        ``customers`` is not between 1 and the number of customers in the file.
+        ``customers`` is not between 1 and the number of customers in the file, or the
+        instance exceeds the routing budgets (unless ``allow_large``).
     """
     fname, lines = _read_lines(path)
     problems: list[Problem] = []
@@ -650,11 +710,13 @@ def read_solomon(path: str | Path, customers: int | None = None) -> RoutingInsta
             nums = [_to_number(t) for t in toks]
             bad = [f for f, v in zip(fields, nums, strict=False) if v is None]
             if bad:
-                problems.append(Problem("not a number", fname, lineno, bad[0], line))
+                problems.append(Problem("not a finite number", fname, lineno, bad[0], line))
                 continue
             for f, v in zip(fields, nums, strict=False):
                 if f not in ("XCOORD.", "YCOORD.") and v < 0:
                     problems.append(Problem("must not be negative", fname, lineno, f, v))
+                if abs(v) > (_MAX_COORD if f in ("XCOORD.", "YCOORD.") else _MAX_WHOLE):
+                    problems.append(Problem("too large to be exact", fname, lineno, f, v))
             if nums[4] > nums[5]:
                 problems.append(Problem("READY TIME is after DUE DATE", fname, lineno,
                                         "DUE DATE", nums[5]))
@@ -682,6 +744,11 @@ def read_solomon(path: str | Path, customers: int | None = None) -> RoutingInsta
             if nums[3] > capacity:
                 problems.append(Problem(f"demand exceeds the vehicle capacity {capacity}",
                                         fname, lineno, "DEMAND", nums[3]))
+    if not problems:
+        stops = len(rows) if customers is None else customers + 1
+        rule = _routing_budget(stops, vehicles, allow_large)
+        if rule:
+            problems.append(Problem(rule, fname, None, "CUSTOMER", stops))
     if problems:
         raise DataError(f"cannot read Solomon file {fname}", problems)
     if customers is not None:

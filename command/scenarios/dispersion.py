@@ -48,6 +48,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from command.errors import Problem
+from command.limits import check as check_range
 from command.scenarios._errors import ScenarioError
 
 __all__ = [
@@ -175,31 +176,53 @@ def _finite(value, field: str, problems: list[Problem]) -> bool:
     return ok
 
 
+def _in_range(value, name: str, field: str, problems: list[Problem]) -> None:
+    """A problem when the scalar ``value`` lies outside the validity range ``name`` of
+    :data:`command.limits.RANGES` (arrays of receptors are not bounded here)."""
+    if np.ndim(value) == 0:
+        rule = check_range(name, float(value))
+        if rule:
+            problems.append(Problem(rule=f"outside the model's validity: {rule}", field=field,
+                                    value=float(value)))
+
+
 def _plume_problems(*, rate_g_s, wind_m_s, stability, height_m, scheme) -> list[Problem]:
     """What is wrong with a continuous release (rate, wind, class, height, scheme)."""
     problems = _common_problems(wind_m_s=wind_m_s, stability=stability, height_m=height_m,
                                 scheme=scheme, model="plume")
-    if _finite(rate_g_s, "rate_g_s", problems) and not float(rate_g_s) > 0:
+    if not _finite(rate_g_s, "rate_g_s", problems):
+        pass
+    elif not float(rate_g_s) > 0:
         problems.append(Problem(rule="release rate must be positive: a zero or negative "
                                      "source emits nothing to disperse",
                                 field="rate_g_s", value=rate_g_s))
+    else:
+        _in_range(rate_g_s, "rate_g_s", "rate_g_s", problems)
     return problems
 
 
 def _common_problems(*, wind_m_s, stability, height_m, scheme, model: str) -> list[Problem]:
     problems: list[Problem] = []
-    if _finite(wind_m_s, "wind_m_s", problems) and not float(wind_m_s) > 0:
+    if not _finite(wind_m_s, "wind_m_s", problems):
+        pass
+    elif not float(wind_m_s) > 0:
         problems.append(Problem(
             rule=f"a Gaussian {model} needs wind: u > 0 (the wind carries and dilutes the "
                  "release; for calm air this model does not apply)",
             field="wind_m_s", value=wind_m_s))
+    else:
+        _in_range(wind_m_s, "wind_m_s", "wind_m_s", problems)
     p = _stability_problem(stability)
     if p:
         problems.append(p)
-    if _finite(height_m, "height_m", problems) and float(height_m) < 0:
+    if not _finite(height_m, "height_m", problems):
+        pass
+    elif float(height_m) < 0:
         problems.append(Problem(
             rule="release height must be zero or positive: a source below the ground does "
                  "not release into the air", field="height_m", value=height_m))
+    else:
+        _in_range(height_m, "release_height_m", "height_m", problems)
     if scheme not in SCHEMES:
         problems.append(Problem(
             rule=f"unknown dispersion-coefficient scheme; use one of {', '.join(SCHEMES)}",
@@ -362,7 +385,21 @@ def plume_concentration(x_m, y_m=0.0, z_m=0.0, *, rate_g_s: float, wind_m_s: flo
 def plume_point(x_m: float, y_m: float = 0.0, z_m: float = 0.0, *, rate_g_s: float,
                 wind_m_s: float, stability: str, height_m: float = 0.0,
                 scheme: str = "briggs-rural") -> PlumePoint:
-    """The plume at one receptor, with the sigmas and the scheme (what the CLI prints)."""
+    """The plume at one receptor, with the sigmas and the scheme (what the CLI prints).
+
+    The receptor must lie within the ranges ``receptor_x_m``, ``receptor_y_m`` and
+    ``receptor_z_m`` of :data:`command.limits.RANGES` (besides the checks of
+    :func:`plume_concentration`)."""
+    problems: list[Problem] = []
+    # only values that pass plume_concentration's own rules (x > 0, z >= 0, finite) are
+    # range-checked here, so that each wrong value is reported once
+    for value, name, field, low in ((x_m, "receptor_x_m", "x_m", 0.0),
+                                    (y_m, "receptor_y_m", "y_m", -math.inf),
+                                    (z_m, "receptor_z_m", "z_m", -0.0)):
+        if _finite(value, field, []) and float(value) >= low and not (
+                field == "x_m" and float(value) == 0):
+            _in_range(value, name, field, problems)
+    _raise(problems, "plume concentration")
     c = plume_concentration(x_m, y_m, z_m, rate_g_s=rate_g_s, wind_m_s=wind_m_s,
                             stability=stability, height_m=height_m, scheme=scheme)
     sy, sz = sigmas(float(x_m), stability, scheme=scheme)
@@ -400,9 +437,13 @@ def puff_concentration(x_m, y_m, z_m, t_s, *, mass_kg: float, wind_m_s: float,
     """
     problems = _common_problems(wind_m_s=wind_m_s, stability=stability, height_m=height_m,
                                 scheme=scheme, model="puff")
-    if _finite(mass_kg, "mass_kg", problems) and not float(mass_kg) > 0:
+    if not _finite(mass_kg, "mass_kg", problems):
+        pass
+    elif not float(mass_kg) > 0:
         problems.append(Problem(rule="released mass must be positive", field="mass_kg",
                                 value=mass_kg))
+    else:
+        _in_range(mass_kg, "toxic_mass_kg", "mass_kg", problems)
     if _finite(t_s, "t_s", problems) and np.any(np.asarray(t_s, dtype=float) <= 0):
         problems.append(Problem(rule="time since release must be positive (t > 0): at t = 0 "
                                      "the cloud has no size yet", field="t_s", value=_show(t_s)))

@@ -56,9 +56,11 @@ from command._schema import (
     NonNegative,
     Slug,
     StrictModel,
+    bounded,
     one_of,
 )
 from command.errors import DataError, Problem
+from command.limits import check as check_range
 from command.model import RISK_GRADES
 from command.scenarios._errors import ScenarioError
 from command.scenarios.dispersion import STABILITY_CLASSES
@@ -139,7 +141,7 @@ class Weather(StrictModel):
             raise ValueError("wind speed must be positive: a Gaussian plume or puff is carried "
                              "and diluted by the wind, and in calm air (0 m/s) the model does "
                              "not apply")
-        return v
+        return _in_range("wind_m_s", "the wind speed", v)
 
     @field_validator("wind_from_deg")
     @classmethod
@@ -160,11 +162,21 @@ class Weather(StrictModel):
         return s
 
 
-def _positive(what: str, why: str):
+def _in_range(name: str, what: str, v):
+    """``v`` unless it lies outside the range ``name`` of :data:`command.limits.RANGES`
+    (the models' validity ranges), in which case the error states the range."""
+    rule = None if v is None else check_range(name, v)
+    if rule:
+        raise ValueError(f"{what} {rule}")
+    return v
+
+
+def _positive(what: str, why: str, name: str):
+    """More than 0 (with the physics of why), then within the range ``name``."""
     def check(cls, v):
         if v is not None and not (math.isfinite(v) and v > 0):
             raise ValueError(f"{what} must be positive: {why}")
-        return v
+        return _in_range(name, what, v)
     return classmethod(check)
 
 
@@ -188,10 +200,11 @@ class ToxicRelease(_Hazard):
     levels: tuple[str, ...] = ("AEGL-3", "AEGL-2", "AEGL-1")
 
     _rate = field_validator("rate_g_s")(_positive(
-        "the release rate", "a zero or negative source emits nothing to disperse"))
+        "the release rate", "a zero or negative source emits nothing to disperse", "rate_g_s"))
     _mass = field_validator("mass_kg")(_positive(
-        "the released mass", "nothing released, nothing to disperse"))
-    _duration = field_validator("duration_min")(_positive("the duration", "minutes of release"))
+        "the released mass", "nothing released, nothing to disperse", "toxic_mass_kg"))
+    _duration = field_validator("duration_min")(_positive(
+        "the duration", "minutes of release", "release_duration_min"))
 
     @field_validator("substance")
     @classmethod
@@ -207,7 +220,7 @@ class ToxicRelease(_Hazard):
         if not (math.isfinite(v) and v >= 0):
             raise ValueError("release height must be zero or positive: a source below the "
                              "ground does not release into the air")
-        return v
+        return _in_range("release_height_m", "the release height", v)
 
     @field_validator("levels")
     @classmethod
@@ -232,7 +245,8 @@ class _Thermal(_Hazard):
     heat_of_combustion_kj_kg: float | None = None
 
     _hc = field_validator("heat_of_combustion_kj_kg")(_positive(
-        "the heat of combustion", "a fuel that releases no heat makes no fire"))
+        "the heat of combustion", "a fuel that releases no heat makes no fire",
+        "heat_of_combustion_kj_kg"))
 
     @field_validator("radiated_fraction")
     @classmethod
@@ -254,8 +268,11 @@ class PoolFire(_Thermal):
     k_beta_per_m: float | None = None
     radiated_fraction: float
 
-    _d = field_validator("diameter_m")(_positive("the pool diameter", "metres"))
-    _b = field_validator("burning_rate_kg_m2_s")(_positive("the burning rate", "kg/m2/s"))
+    _d = field_validator("diameter_m")(_positive("the pool diameter", "metres",
+                                                 "pool_diameter_m"))
+    _b = field_validator("burning_rate_kg_m2_s")(_positive("the burning rate", "kg/m2/s",
+                                                           "burning_rate_kg_m2_s"))
+    _k = field_validator("k_beta_per_m")(_positive("k*beta", "1/m", "k_beta_per_m"))
 
     @model_validator(mode="after")
     def _enough(self):
@@ -276,7 +293,12 @@ class JetFire(_Thermal):
     source_height_m: float = 0.0
 
     _r = field_validator("release_rate_kg_s")(_positive(
-        "the release rate", "a jet fire needs fuel flowing"))
+        "the release rate", "a jet fire needs fuel flowing", "jet_release_rate_kg_s"))
+
+    @field_validator("source_height_m")
+    @classmethod
+    def _height(cls, v):
+        return _in_range("fire_height_m", "the source height", v)
 
 
 class Bleve(_Thermal):
@@ -287,8 +309,10 @@ class Bleve(_Thermal):
     mass_kg: float
     sep_kw_m2: float | None = None
 
-    _m = field_validator("mass_kg")(_positive("the mass in the fireball", "kg of fuel"))
-    _s = field_validator("sep_kw_m2")(_positive("the surface emissive power", "kW/m2"))
+    _m = field_validator("mass_kg")(_positive("the mass in the fireball", "kg of fuel",
+                                              "bleve_mass_kg"))
+    _s = field_validator("sep_kw_m2")(_positive("the surface emissive power", "kW/m2",
+                                                "sep_kw_m2"))
 
     @model_validator(mode="after")
     def _enough(self):
@@ -308,8 +332,13 @@ class Flood(_Hazard):
     water_level_m: float | None = None
     elevation_grid: str | None = None
     breach: Place | None = None
-    polygon: list[tuple[float, float]] | None = None
+    polygon: list[tuple[Lon, Lat]] | None = None
     grade: Grade = "orange"
+
+    @field_validator("water_level_m")
+    @classmethod
+    def _level(cls, v):
+        return _in_range("water_level_m", "the water level", v)
 
     @model_validator(mode="after")
     def _one_way(self):
@@ -331,7 +360,8 @@ class Cordon(_Hazard):
     radius_m: float
     grade: Grade = "yellow"
 
-    _r = field_validator("radius_m")(_positive("the cordon radius", "metres"))
+    _r = field_validator("radius_m")(_positive("the cordon radius", "metres",
+                                               "cordon_radius_m"))
 
 
 Hazard = Annotated[ToxicRelease | PoolFire | JetFire | Bleve | Flood | Cordon,
@@ -353,7 +383,7 @@ class Inject(StrictModel):
     """A timed event ``at_min`` minutes after the start: a message, and optionally a new
     incident and roads to close."""
 
-    at_min: NonNegative
+    at_min: Annotated[NonNegative, bounded("inject_at_min")]
     text: Text
     incident: IncidentSpec | None = None
     close_roads: list[str] = []
@@ -363,7 +393,7 @@ class AffectedRoads(StrictModel):
     """Roads closed besides those inside the zones: by name or ref, or by polygon."""
 
     names: list[str] = []
-    polygons: list[list[tuple[float, float]]] = []
+    polygons: list[list[tuple[Lon, Lat]]] = []
 
     @field_validator("polygons")
     @classmethod

@@ -44,6 +44,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from command.errors import Problem
+from command.limits import RANGES
+from command.limits import check as check_range
 from command.scenarios._errors import ScenarioError
 
 __all__ = [
@@ -148,6 +150,37 @@ def _check(**named) -> None:
     if problems:
         raise ScenarioError("The thermal radiation cannot be computed from these inputs.",
                             problems)
+
+
+def _validity(**named) -> None:
+    """named: field -> (value, range name of :data:`command.limits.RANGES`). Finite scalar
+    values outside their range are refused with the range (the models' validity)."""
+    problems = []
+    for name, (value, range_name) in named.items():
+        if value is None or np.ndim(value) != 0:
+            continue
+        try:
+            v = float(value)
+        except (TypeError, ValueError):
+            continue
+        if not np.isfinite(v):
+            problems.append(Problem(rule="must be a finite number", field=name, value=v))
+            continue
+        if v <= 0 and RANGES[range_name].low >= 0:
+            continue  # the model's own checks say "positive" with the physics
+        rule = check_range(range_name, v)
+        if rule:
+            problems.append(Problem(rule=f"outside the model's validity: {rule}", field=name,
+                                    value=v))
+    if problems:
+        raise ScenarioError("The thermal radiation cannot be computed from these inputs.",
+                            problems)
+
+
+def _common_validity(transmissivity, relative_humidity, temperature_c) -> dict:
+    return dict(transmissivity=(transmissivity, "transmissivity"),
+                relative_humidity=(relative_humidity, "relative_humidity"),
+                temperature_c=(temperature_c, "temperature_c"))
 
 
 def _out(arr):
@@ -332,6 +365,12 @@ def pool_fire_distances(*, diameter_m: float, burning_rate_kg_m2_s: float,
                         temperature_c: float = 25.0,
                         thresholds=THRESHOLDS_KW_M2) -> ThermalResult:
     """Distances from a pool fire's centre to each flux threshold (point-source model)."""
+    _validity(diameter_m=(diameter_m, "pool_diameter_m"),
+              burning_rate_kg_m2_s=(burning_rate_kg_m2_s, "burning_rate_kg_m2_s"),
+              heat_of_combustion_kj_kg=(heat_of_combustion_kj_kg, "heat_of_combustion_kj_kg"),
+              k_beta_per_m=(k_beta_per_m, "k_beta_per_m"),
+              source_height_m=(source_height_m, "fire_height_m"),
+              **_common_validity(transmissivity, relative_humidity, temperature_c))
     p = pool_fire_heat_release_kw(diameter_m, burning_rate_kg_m2_s=burning_rate_kg_m2_s,
                                   heat_of_combustion_kj_kg=heat_of_combustion_kj_kg,
                                   k_beta_per_m=k_beta_per_m)
@@ -350,6 +389,10 @@ def jet_fire_distances(*, release_rate_kg_s: float, heat_of_combustion_kj_kg: fl
                        temperature_c: float = 25.0,
                        thresholds=THRESHOLDS_KW_M2) -> ThermalResult:
     """Distances from a jet fire to each flux threshold (point-source model)."""
+    _validity(release_rate_kg_s=(release_rate_kg_s, "jet_release_rate_kg_s"),
+              heat_of_combustion_kj_kg=(heat_of_combustion_kj_kg, "heat_of_combustion_kj_kg"),
+              source_height_m=(source_height_m, "fire_height_m"),
+              **_common_validity(transmissivity, relative_humidity, temperature_c))
     _check(release_rate_kg_s=(release_rate_kg_s, "pos"),
            heat_of_combustion_kj_kg=(heat_of_combustion_kj_kg, "pos"))
     p = release_rate_kg_s * heat_of_combustion_kj_kg
@@ -368,6 +411,11 @@ def bleve_distances(*, mass_kg: float, heat_of_combustion_kj_kg: float | None = 
                     target: str = "facing", relative_humidity: float | None = None,
                     temperature_c: float = 25.0, thresholds=THRESHOLDS_KW_M2) -> ThermalResult:
     """Ground distances from the point below a BLEVE fireball to each flux threshold."""
+    _validity(mass_kg=(mass_kg, "bleve_mass_kg"),
+              heat_of_combustion_kj_kg=(heat_of_combustion_kj_kg, "heat_of_combustion_kj_kg"),
+              surface_emissive_power_kw_m2=(surface_emissive_power_kw_m2, "sep_kw_m2"),
+              centre_height_m=(centre_height_m, "fire_height_m"),
+              **_common_validity(transmissivity, relative_humidity, temperature_c))
     kw = dict(mass_kg=mass_kg, heat_of_combustion_kj_kg=heat_of_combustion_kj_kg,
               radiated_fraction=radiated_fraction,
               surface_emissive_power_kw_m2=surface_emissive_power_kw_m2,

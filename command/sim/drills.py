@@ -39,12 +39,22 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import numpy as np
 from pydantic import Field, field_validator, model_validator
 
-from command._schema import Hour, IncidentType, Lat, Level, Lon, Minutes, Slug, StrictModel
+from command._schema import (
+    Hour,
+    IncidentType,
+    Lat,
+    Level,
+    Lon,
+    Minutes,
+    Slug,
+    StrictModel,
+    bounded,
+)
 from command.errors import CommandError, DataError, Problem
 from command.sim.arrivals import Surge, priority_of
 from command.sim.policies import POLICIES
@@ -116,7 +126,7 @@ class StationLossInject(StrictModel):
 
 class SurgeInject(StrictModel):
     multiplier: float = Field(gt=0, le=100)
-    duration_min: Minutes
+    duration_min: Annotated[Minutes, bounded("surge_duration_min")]
     types: list[IncidentType] = []
     districts: list[str] = []
 
@@ -152,7 +162,7 @@ class DrillFile(StrictModel):
     start_hour: Hour = 0
     policy: Literal[POLICIES] | None = None  # type: ignore[valid-type]
     moveup: bool | None = None
-    background_per_day: float | None = Field(default=None, ge=0)
+    background_per_day: Annotated[float, bounded("calls_per_day")] | None = None
     injects: list[Inject] = Field(min_length=1)
 
 

@@ -68,6 +68,11 @@ class Prepared:
                         dtype=int)
 
 
+#: A closure polygon may close at most this share of the road edges: the worst floods
+#: of record closed parts of a city, never nine roads in ten; beyond it no route is left.
+MAX_CLOSURE_SHARE = 0.9
+
+
 def _closed(sit: Situation, located: Located, network, settings: Settings, zone_closed,
             problems: list[Problem]) -> tuple[Any, Any]:
     """(network with every closure and the hour, network with road-name closures and the
@@ -85,11 +90,20 @@ def _closed(sit: Situation, located: Located, network, settings: Settings, zone_
     if sit.hour is not None:
         net = roads.at_hour(net, sit.hour, congestion_factors=settings.congestion_factors)
     entry = net
-    for ring in sit.closures.polygons:
+    for k, ring in enumerate(sit.closures.polygons):
         coords = [list(p) for p in ring]
         if coords[0] != coords[-1]:
             coords.append(coords[0])
+        before = int(net.edge_closed.sum())
         net = roads.close_polygon(net, {"type": "Polygon", "coordinates": [coords]})
+        closed = int(net.edge_closed.sum()) - before
+        if closed > MAX_CLOSURE_SHARE * net.n_edges:
+            problems.append(located.problem(
+                ("closures", "polygons", k),
+                f"the closure polygon closes {closed:,} of the network's {net.n_edges:,} "
+                f"road edges ({closed / net.n_edges:.0%}); a closure is an area to keep "
+                f"traffic out of, and above {MAX_CLOSURE_SHARE:.0%} of the city no road is "
+                "left to route on: draw the closed area itself", None))
     if zone_closed is not None:
         net = roads.close_edges(net, zone_closed)
     return net, entry

@@ -1,7 +1,9 @@
 """The situation file's schema: pydantic models, and reading a file or a mapping into them.
 
 Every field type comes from :mod:`command._schema`, so a latitude, a capability or a
-grade is checked here exactly as in scenario and drill files; :func:`load_situation`
+grade is checked here exactly as in scenario and drill files; every number with a
+physical or operational bound (capacities, fleets, times, persons, quantities) names
+its range in :data:`command.limits.RANGES` beside the field; :func:`load_situation`
 reports every schema problem at once with its line, field and value.
 
 Owns: :class:`Situation` and its parts, :func:`load_situation`,
@@ -27,10 +29,10 @@ from command._schema import (
     Lon,
     Minutes,
     Name,
-    Positive,
     Quantity,
     StrictModel,
     UnitStatus,
+    bounded,
 )
 from command.yamlfile import Located, load_model, validate
 
@@ -48,9 +50,9 @@ class IncidentIn(StrictModel):
     lon: Lon
     grade: Level = 4
     priority: Level = 2
-    demand: dict[Capability, Count] | None = None
-    materials: dict[Name, Quantity] | None = None
-    deadline_min: Minutes | None = None
+    demand: dict[Capability, Annotated[Count, bounded("demand_units")]] | None = None
+    materials: dict[Name, Annotated[Quantity, bounded("material_quantity")]] | None = None
+    deadline_min: Annotated[Minutes, bounded("deadline_min")] | None = None
 
 
 class UnitIn(StrictModel):
@@ -80,14 +82,14 @@ class AidIn(StrictModel):
 class StockIn(StrictModel):
     depot_id: Name
     item_id: Name
-    quantity: Quantity
+    quantity: Annotated[Quantity, bounded("material_quantity")]
 
 
 class ShelterIn(StrictModel):
     shelter_id: Name
-    persons: Count
+    persons: Annotated[Count, bounded("shelter_persons")]
     priority: Level = 3
-    deadline_min: Minutes | None = None
+    deadline_min: Annotated[Minutes, bounded("deadline_min")] | None = None
 
 
 class ClosuresIn(StrictModel):
@@ -106,22 +108,22 @@ class ClosuresIn(StrictModel):
 
 class VehiclesIn(StrictModel):
     depot_id: Name
-    count: Annotated[int, Field(ge=1)]
-    capacity_kg: Positive
+    count: Annotated[int, bounded("vehicle_count")]
+    capacity_kg: Annotated[float, bounded("truck_capacity_kg")]
 
 
 class DeliveryIn(StrictModel):
     """Default fleet of depots that ``vehicles`` does not list, and stop times."""
 
-    trucks_per_depot: Count = 2
-    truck_capacity_kg: Annotated[float, Field(gt=0)] = 5000.0
-    loading_min: Annotated[float, Field(ge=0)] = 15.0
-    unloading_min: Annotated[float, Field(ge=0)] = 10.0
+    trucks_per_depot: Annotated[int, bounded("trucks_per_depot")] = 2
+    truck_capacity_kg: Annotated[float, bounded("truck_capacity_kg")] = 5000.0
+    loading_min: Annotated[float, bounded("loading_min")] = 15.0
+    unloading_min: Annotated[float, bounded("unloading_min")] = 10.0
 
 
 class MoveUpIn(StrictModel):
-    max_moves: Count | None = None
-    max_move_min: Minutes | None = None
+    max_moves: Annotated[int, bounded("max_moves")] | None = None
+    max_move_min: Annotated[float, bounded("max_move_min")] | None = None
     busy_probability: dict[Capability, Annotated[float, Field(ge=0, lt=1)]] = {}
 
 
