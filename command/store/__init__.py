@@ -18,7 +18,7 @@ Typical use::
         incident_id = create_incident(s, incident, actor="duty-officer")
 """
 
-from command.store import enforcement, risk, training, users  # noqa: F401  (their tables join the metadata)
+from command.store import enforcement, risk, training, users, warning  # noqa: F401  (their tables join the metadata)
 from command.store._engine import engine_for, session_scope, upgrade
 from command.store.audit import AuditEntry, append_audit, last_change_id, list_audit, verify_audit
 from command.store.incidents import (

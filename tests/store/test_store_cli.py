@@ -29,10 +29,10 @@ def test_status_before_and_after_upgrade(env, capsys):
     assert main(["db", "status", "--json"]) == 0
     assert _json(capsys)["revision"] is None
     assert main(["db", "upgrade", "--json"]) == 0
-    assert _json(capsys)["revision"] == "0005"
+    assert _json(capsys)["revision"] == "0007"
     assert main(["db", "status", "--json"]) == 0
     status = _json(capsys)
-    assert status["revision"] == status["head"] == "0005"
+    assert status["revision"] == status["head"] == "0007"
     assert status["last_change_id"] == 0 and status["tables"]["teams"] == 0
     assert "password" not in status["url"]
 
@@ -107,5 +107,7 @@ def test_db_init_loads_the_ezhou_data_set_once(env, capsys):
     assert first["risk_register"] == len(dataset.hazard_sources) and second["risk_register"] == 0
     # and the illustrative set's demo inspectors: one entry each, one for the conflict
     assert first["demo_inspectors"] == 6 and second["demo_inspectors"] == 0
-    assert status["last_change_id"] == 1 + 10 + len(dataset.hazard_sources) + 6 + 1
+    # and the early warning's sensor registry: one entry for the lot
+    assert first["sensors"] >= 16 and second["sensors"] == 0
+    assert status["last_change_id"] == 1 + 10 + len(dataset.hazard_sources) + 6 + 1 + 1
     assert status["tables"]["teams"] == expected["teams"]

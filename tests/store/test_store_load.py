@@ -32,10 +32,10 @@ def test_every_model_field_has_a_column():
 
 
 def test_migration_creates_exactly_the_tables(engine):
-    assert current_revision(engine) == head_revision() == "0005"
+    assert current_revision(engine) == head_revision() == "0007"
     with engine.connect() as conn:
         assert compare_metadata(MigrationContext.configure(conn), Base.metadata) == []
-    assert upgrade(engine) == "0005"  # a second upgrade is a no-op
+    assert upgrade(engine) == "0007"  # a second upgrade is a no-op
 
 
 def test_init_counts_then_nothing_on_second_run(engine, dataset):
@@ -123,7 +123,7 @@ def test_sqlite_default_file_under_data_dir(tmp_path, dataset):
     settings = Settings(data_dir=tmp_path / "fresh" / "var")
     report = init_db(settings, dataset)
     assert (tmp_path / "fresh" / "var" / "command.db").is_file()
-    assert report["url"].startswith("sqlite:///") and report["revision"] == "0005"
+    assert report["url"].startswith("sqlite:///") and report["revision"] == "0007"
     eng = engine_for(settings)
     with eng.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1

@@ -41,7 +41,12 @@ def test_every_time_column_is_utc_and_named():
                             "inspection_draws.drawn_at", "risk_points.updated_at",
                             "risk_grade_history.at", "self_inspections.submitted_at",
                             "self_inspections.decided_at", "quiz_attempts.started_at",
-                            "quiz_attempts.finished_at"}
+                            "quiz_attempts.finished_at", "sensor_readings.measured_at",
+                            "warning_alerts.opened_at", "warning_alerts.raised_at",
+                            "warning_alerts.acknowledged_at", "warning_alerts.escalated_at",
+                            "warning_alerts.resolved_at", "warning_faults.raised_at",
+                            "warning_faults.cleared_at", "avoidance_chains.started_at",
+                            "avoidance_chains.finished_at", "avoidance_steps.at"}
     assert all(isinstance(t, UTCDateTime) and t.column == name for name, t in columns.items())
 
 
