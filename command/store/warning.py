@@ -210,9 +210,9 @@ def insert_readings(session: Session, rows: Iterable[tuple[str, datetime, float]
         from sqlalchemy.dialects.postgresql import insert as dialect_insert
     else:  # pragma: no cover - the store runs on these two
         raise StoreError(f"readings cannot be de-duplicated on {dialect}")
-    stmt = dialect_insert(ReadingRow).on_conflict_do_nothing(
+    stmt = dialect_insert(ReadingRow.__table__).on_conflict_do_nothing(
         index_elements=["sensor_id", "measured_at"])
-    result = session.execute(stmt, data)
+    result = session.connection().execute(stmt, data)
     return int(result.rowcount) if result.rowcount is not None else -1
 
 

@@ -51,7 +51,7 @@ def subscriber(*, client_id: str, host: str, port: int,
                on_message: Callable[[str, bytes, int], None],
                topic: str = TOPIC_ALL, manual_ack: bool = True,
                max_inflight: int = 1000, keepalive: int = 30):
-    """A connected (not yet looping) subscriber with a persistent session.
+    """A subscriber with a persistent session; ``loop_start()`` connects it.
 
     ``on_message(topic, payload, mid)`` is called on the network thread for each
     message; with ``manual_ack`` the caller calls ``client.ack(mid, 1)`` once the
@@ -77,17 +77,19 @@ def subscriber(*, client_id: str, host: str, port: int,
         log.warning("MQTT disconnected from %s:%s (%s); reconnecting", host, port, reason_code)
 
     c.on_connect, c.on_message, c.on_disconnect = _on_connect, _on_message, _on_disconnect
-    c.connect(host, port, keepalive=keepalive)
+    # asynchronous: the network loop connects, and reconnects after a broker restart
+    c.connect_async(host, port, keepalive=keepalive)
     return c
 
 
 def publisher(*, client_id: str, host: str, port: int, max_inflight: int = 1000,
               keepalive: int = 30):
-    """A connected publisher with a persistent session: QoS 1 messages published while
+    """A publisher with a persistent session (``loop_start()`` connects it): QoS 1
+    messages published while
     the broker is away are queued in memory and sent (or re-sent, unacknowledged ones)
     when it is back. Call ``loop_start()`` on it."""
     c = _client(client_id, clean_session=False)
     c.max_inflight_messages_set(max_inflight)
     c.max_queued_messages_set(0)
-    c.connect(host, port, keepalive=keepalive)
+    c.connect_async(host, port, keepalive=keepalive)
     return c
