@@ -38,6 +38,7 @@ PAGES: MappingProxyType = MappingProxyType({
     "/admin": "page.admin",
     "/cases": "page.cases",
     "/quiz": "page.quiz",
+    "/warning": "page.warning",
 })
 
 #: Actions that change state, with what they do.
@@ -56,6 +57,8 @@ ACTIONS: MappingProxyType = MappingProxyType({
     "users.manage": "add, disable users and set their passwords",
     "quiz.take": "take a safety-training quiz (one's own score is kept)",
     "risk.rate": "run the periodic re-rating of the risk register",
+    "warning.ack": "acknowledge a sensor alert (stops its escalation)",
+    "avoidance.stop": "stop the automatic avoidance chain before its next step",
 })
 
 _CENTRE = ("commander", "duty_officer", "staff")
@@ -89,6 +92,10 @@ MATRIX: MappingProxyType = MappingProxyType({
     "page.quiz": frozenset(r for r in _ALL if r != "wall"),
     "quiz.take": frozenset(r for r in _ALL if r != "wall"),
     "risk.rate": frozenset({"commander", "staff"}),
+    # early warning: the centre watches and acknowledges; planners and experts read
+    "page.warning": frozenset(_CENTRE + ("planner", "expert", "admin")),
+    "warning.ack": frozenset(_CENTRE),
+    "avoidance.stop": frozenset({"commander", "duty_officer"}),
 })
 
 

@@ -130,6 +130,7 @@ def run_chain(engine: Engine, network, dataset, settings, *, alert_id: int, haza
     the screens show each as it happens; a stop request ends it before the next step.
     ``now`` is the clock (called at each step)."""
     from command.app.incidents import unit_statuses
+    from command.app.screen import AVOIDANCE_PREFIX
     from command.dispatch.recommend import recommend
     from command.model import Incident
     from command.scenarios.consequences import closed_network, consequences
@@ -172,7 +173,7 @@ def run_chain(engine: Engine, network, dataset, settings, *, alert_id: int, haza
         step("zone", zone, {k: zone[k] for k in ("scenario", "wind", "zones", "grades")})
         with store.session_scope(engine) as s:
             store.append_audit(s, actor=actor, action="scenario.loaded", subject=SCENARIO_SUBJECT,
-                               payload={"scenario": f"avoidance-{chain_id}",
+                               payload={"scenario": f"{AVOIDANCE_PREFIX}{chain_id}",
                                         "chain_id": chain_id, "incident_ids": [incident_id]},
                                at=now())
         for name, payload, summary in _consequence_steps(network, c):

@@ -3,7 +3,7 @@
 :class:`Ingest` is the process's state: the registry, the
 :class:`~command.warning.analysis.Analyser`, a batch of readings and events not yet
 written, the counters, and the message ids not yet acknowledged. Each message is
-validated at the boundary (:func:`command.warning.messages.parse_message`); a refused one
+validated at the boundary (:func:`command.warning.messages.parse_payload`); a refused one
 is counted by its reason, logged, acknowledged and never stored. A valid one goes
 through the analyser and joins the batch; the batch is written in one transaction
 (:func:`command.app.warning.record_batch`) when it is full or ``flush_s`` old, and only
@@ -32,7 +32,7 @@ from sqlalchemy.engine import Engine
 from command.app import warning as app
 from command.clock import utc_now
 from command.warning.analysis import Analyser, Event
-from command.warning.messages import Reading, Rejected, encode_message, parse_message
+from command.warning.messages import Reading, Rejected, encode_message, parse_payload
 from command.warning.registry import SensorSpec
 
 __all__ = ["Ingest", "run_ingest", "publish_readings", "read_replay", "ReplayReading"]
@@ -71,35 +71,39 @@ class Ingest:
         self._events: list[Event] = []
         self._mids: list[int] = []
         self._oldest: float | None = None
-        self.received = self.stored = self.duplicates = 0
+        self.messages = self.received = self.stored = self.duplicates = 0
         self.rejected: Counter = Counter()
         self.events: Counter = Counter()
         self.write_errors = 0
 
     # -- messages ------------------------------------------------------------------------
     def handle(self, payload: bytes, mid: int | None = None, *,
-               now: datetime | None = None) -> Reading | Rejected:
-        """Take one message; write the batch when it is full."""
-        got = parse_message(payload, self.sensors, now=now or self.clock(),
-                            max_future_s=self.max_future_s)
+               now: datetime | None = None) -> list[Reading | Rejected]:
+        """Take one message (one reading, or a gateway's array); write the batch when it
+        is full."""
+        results = parse_payload(payload, self.sensors, now=now or self.clock(),
+                                max_future_s=self.max_future_s)
         with self._lock:
-            self.received += 1
-            if isinstance(got, Rejected):
-                self.rejected[got.reason] += 1
-                n = self.rejected[got.reason]
-                if n <= _LOG_FIRST or n % 1000 == 0:
-                    log.warning("sensor message refused (%s, %d so far): %s%s", got.reason, n,
-                                got.detail, f" [sensor {got.sensor_id}]" if got.sensor_id else "")
-            else:
-                self._readings.append(got)
-                self._events += self.analyser.observe(got)
+            self.messages += 1
+            for got in results:
+                self.received += 1
+                if isinstance(got, Rejected):
+                    self.rejected[got.reason] += 1
+                    n = self.rejected[got.reason]
+                    if n <= _LOG_FIRST or n % 1000 == 0:
+                        log.warning("sensor reading refused (%s, %d so far): %s%s", got.reason,
+                                    n, got.detail,
+                                    f" [sensor {got.sensor_id}]" if got.sensor_id else "")
+                else:
+                    self._readings.append(got)
+                    self._events += self.analyser.observe(got)
             if mid is not None:
                 self._mids.append(mid)
             if self._oldest is None:
                 self._oldest = time.monotonic()
             if len(self._readings) >= self.batch:
                 self._flush()
-        return got
+        return results
 
     def on_mqtt(self, _topic: str, payload: bytes, mid: int) -> None:
         """The subscriber's callback."""
@@ -152,7 +156,7 @@ class Ingest:
 
     def counts(self) -> dict:
         with self._lock:
-            return {"received": self.received, "stored": self.stored,
+            return {"messages": self.messages, "received": self.received, "stored": self.stored,
                     "duplicates": self.duplicates, "rejected": sum(self.rejected.values()),
                     "rejected_by_reason": dict(self.rejected), "events": dict(self.events),
                     "write_errors": self.write_errors}
@@ -229,7 +233,7 @@ def run_ingest(settings, *, seconds: float | None = None, chain: bool = True,
             signal.signal(sig, lambda *_: stop.set())
     client.loop_start()
     started = time.monotonic()
-    last_tick = last_escalate = 0.0
+    last_tick = last_escalate = last_log = 0.0
     try:
         while not stop.is_set():
             if seconds is not None and time.monotonic() - started >= seconds:
@@ -241,6 +245,9 @@ def run_ingest(settings, *, seconds: float | None = None, chain: bool = True,
                 last_tick = t
             if ingest.due(settings.ingest_flush_s):
                 ingest.flush()
+            if t - last_log >= 10.0:
+                log.info("ingest: %s", ingest.counts())
+                last_log = t
             if t - last_escalate >= 30.0:
                 app.escalate_due(engine, now=utc_now(),
                                  ack_timeout_s=settings.alert_ack_timeout_s)

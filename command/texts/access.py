@@ -94,5 +94,8 @@ TABLE: dict[str, tuple[str, str]] = {
         "page.cases": ("事故案例库", "Accident cases"),
         "page.quiz": ("安全培训测验", "Safety quiz"),
         "quiz.take": ("参加培训测验", "Take a safety quiz"),
+        "page.warning": ("风险预警", "Early warning"),
+        "warning.ack": ("确认预警", "Acknowledge alerts"),
+        "avoidance.stop": ("终止自动避险", "Stop the avoidance chain"),
     }.items()},
 }

@@ -6,7 +6,9 @@ A message is a JSON object::
      "measured_at": "2026-12-04T08:00:05Z"}
 
 ``measured_at`` is ISO 8601 with a zone (a naive time is refused: nobody can tell which
-clock it was). A message is refused, never stored, with one reason code:
+clock it was). A gateway (an RTU reading many sensors) may send a JSON array of such
+objects in one message, up to :data:`MAX_BATCH`; each element is judged on its own. A
+reading is refused, never stored, with one reason code:
 
 =================  ==============================================================
 ``bad_json``       not UTF-8 JSON, or not an object
@@ -35,7 +37,11 @@ from pydantic import ConfigDict, ValidationError
 from command._schema import StrictModel
 from command.warning.registry import SensorSpec
 
-__all__ = ["REASONS", "Reading", "Rejected", "parse_message", "encode_message"]
+__all__ = ["REASONS", "MAX_BATCH", "Reading", "Rejected", "parse_message", "parse_payload",
+           "encode_message", "encode_batch"]
+
+#: Most readings in one gateway message.
+MAX_BATCH = 5000
 
 REASONS: tuple[str, ...] = ("bad_json", "bad_schema", "unknown_sensor", "wrong_unit",
                             "not_finite", "naive_time", "future_time")
@@ -82,6 +88,29 @@ def parse_message(payload: bytes | str, sensors: Mapping[str, SensorSpec], *,
         return Rejected("bad_json", str(exc)[:200])
     if not isinstance(data, dict):
         return Rejected("bad_json", f"a JSON object is expected, not {type(data).__name__}")
+    return _judge(data, sensors, now=now, max_future_s=max_future_s)
+
+
+def parse_payload(payload: bytes | str, sensors: Mapping[str, SensorSpec], *,
+                  now: datetime, max_future_s: float = 60.0) -> list[Reading | Rejected]:
+    """One message: a reading object or a gateway's array of them; one result per
+    reading (a payload that is not JSON, or an array too long, is one ``bad_json``)."""
+    try:
+        data = json.loads(payload)
+    except (UnicodeDecodeError, ValueError) as exc:
+        return [Rejected("bad_json", str(exc)[:200])]
+    if isinstance(data, dict):
+        return [_judge(data, sensors, now=now, max_future_s=max_future_s)]
+    if not isinstance(data, list) or not data or len(data) > MAX_BATCH:
+        return [Rejected("bad_json", "a JSON object or an array of 1 to "
+                         f"{MAX_BATCH} objects is expected")]
+    return [_judge(d, sensors, now=now, max_future_s=max_future_s) if isinstance(d, dict)
+            else Rejected("bad_schema", f"[{i}]: an object is expected")
+            for i, d in enumerate(data)]
+
+
+def _judge(data: dict, sensors: Mapping[str, SensorSpec], *, now: datetime,
+           max_future_s: float) -> Reading | Rejected:
     sid = data.get("sensor_id") if isinstance(data.get("sensor_id"), str) else None
     try:
         msg = _Message.model_validate(data)
@@ -105,8 +134,16 @@ def parse_message(payload: bytes | str, sensors: Mapping[str, SensorSpec], *,
     return Reading(msg.sensor_id, at, float(msg.value))
 
 
+def _obj(sensor_id: str, measured_at: datetime, value: float, unit: str) -> dict:
+    at = measured_at.astimezone(UTC).isoformat().replace("+00:00", "Z")
+    return {"sensor_id": sensor_id, "value": value, "unit": unit, "measured_at": at}
+
+
 def encode_message(sensor_id: str, measured_at: datetime, value: float, unit: str) -> bytes:
     """The JSON message of one reading (what the simulator and replay publish)."""
-    at = measured_at.astimezone(UTC).isoformat().replace("+00:00", "Z")
-    return json.dumps({"sensor_id": sensor_id, "value": value, "unit": unit,
-                       "measured_at": at}, allow_nan=True).encode()
+    return json.dumps(_obj(sensor_id, measured_at, value, unit), allow_nan=True).encode()
+
+
+def encode_batch(readings) -> bytes:
+    """A gateway's message: (sensor id, time, value, unit) tuples as one JSON array."""
+    return json.dumps([_obj(*r) for r in readings], allow_nan=True).encode()
