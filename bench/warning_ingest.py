@@ -35,6 +35,7 @@ batch write; no broker) measured in this process before the run.
 from __future__ import annotations
 
 import argparse
+import getpass
 import json
 import os
 import shutil
@@ -71,6 +72,10 @@ class Broker:
         self.conf = workdir / "mosquitto.conf"
         (workdir / "data").mkdir(exist_ok=True)
         self.conf.write_text(
+            # started as root, mosquitto drops to the user 'mosquitto', which cannot write
+            # this private directory: then nothing persists and a restart loses the
+            # sessions. Stay the user who runs the bench.
+            f"user {getpass.getuser()}\n"
             f"listener {port} 127.0.0.1\nallow_anonymous true\n"
             f"persistence true\npersistence_location {workdir / 'data'}/\n"
             "autosave_interval 5\nmax_inflight_messages 0\nmax_queued_messages 0\n"
@@ -179,6 +184,37 @@ def count(url: str) -> tuple[int, int]:
     return int(rows), int(dup)
 
 
+def missing(url: str, t_start, rate: int, total: int, sensors: int) -> list[list[int]]:
+    """Ranges [first, last] of the publish indices of readings not in the store."""
+    from sqlalchemy import text
+
+    from command import store
+    from command.clock import as_utc
+
+    engine = store.engine_for(url)
+    try:
+        with engine.connect() as c:
+            got = set()
+            for _sid, at in c.execute(text("SELECT sensor_id, measured_at FROM sensor_readings "
+                                          f"WHERE sensor_id LIKE '{PREFIX}%'")):
+                if isinstance(at, str):
+                    from datetime import datetime
+                    at = datetime.fromisoformat(at)
+                at = as_utc(at if at.tzinfo else at.replace(tzinfo=t_start.tzinfo), field="at")
+                us = round((at - t_start).total_seconds() * 1_000_000)
+                got.add(round(us * rate / 1_000_000))
+    finally:
+        engine.dispose()
+    out: list[list[int]] = []
+    for j in range(total):
+        if j not in got:
+            if out and out[-1][1] == j - 1:
+                out[-1][1] = j
+            else:
+                out.append([j, j])
+    return out
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--rate", type=int, default=5000, help="readings per second")
@@ -187,6 +223,7 @@ def main() -> int:
     ap.add_argument("--per-message", type=int, default=50, help="readings per message")
     ap.add_argument("--db", choices=("sqlite", "postgresql"), default="sqlite")
     ap.add_argument("--no-restart", action="store_true", help="keep the broker up")
+    ap.add_argument("--down-s", type=float, default=1.0, help="seconds the broker stays down")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args()
 
@@ -220,6 +257,7 @@ def main() -> int:
         published = 0
         lag_max = 0.0
         k = max(1, args.per_message)
+        shown = 0
         while published < total:
             due = min(total, int((time.monotonic() - mono0) * args.rate) + 1)
             while published < due:
@@ -233,12 +271,13 @@ def main() -> int:
                 pub.publish(topic_for(f"gw{published // k % 20:02d}"), payload, qos=1)
                 before, published = published, published + len(batch)
                 if before < restart_at <= published and not args.no_restart:
-                    threading.Thread(target=lambda: (broker.stop(), time.sleep(1.0),
+                    threading.Thread(target=lambda: (broker.stop(), time.sleep(args.down_s),
                                                      broker.start()), daemon=True).start()
                     restarted = time.monotonic() - mono0
             lag_max = max(lag_max, time.monotonic() - mono0 - published / args.rate)
             time.sleep(0.002)
-            if published % (args.rate * 30) < args.rate // 500 + 1 and not args.json:
+            if not args.json and published // (args.rate * 30) != shown:
+                shown = published // (args.rate * 30)
                 print(f"\r{published:,} published", end="", file=sys.stderr)
         pub_seconds = time.monotonic() - mono0
         # wait for the store to hold everything (or stop moving)
@@ -257,6 +296,7 @@ def main() -> int:
         out, _ = ingest.communicate(timeout=60)
         counts = json.loads(out.decode().strip().splitlines()[-1]) if out.strip() else {}
         rows, dup = count(url)
+        gaps = missing(url, t_start, args.rate, total, args.sensors) if rows < total else []
         sustained = rows / t_last_row if t_last_row else 0.0
         report = {"db": args.db, "rate_target": args.rate, "minutes": args.minutes,
                   "sensors": args.sensors, "published": total, "stored": rows,
@@ -267,7 +307,9 @@ def main() -> int:
                   "publisher_lag_max_s": round(lag_max, 2),
                   "last_stored_s": round(t_last_row, 1),
                   "sustained_per_s": round(sustained, 1),
-                  "baseline_per_s": round(base, 1), "ratio": round(sustained / base, 3)}
+                  "baseline_per_s": round(base, 1), "ratio": round(sustained / base, 3),
+                  "restart_at_reading": None if args.no_restart else restart_at,
+                  "missing_ranges": gaps[:20]}
         if args.json:
             print(json.dumps(report))
         else:
