@@ -331,12 +331,16 @@ def publish_readings(readings: Sequence, *, host: str, port: int, speed: float =
     (``now + (t - t0) / speed``), so a drill replayed ten times faster happens now;
     otherwise the original times. Returns ``published`` and ``seconds``.
     """
-    from command.warning.mqtt import publisher, topic_for
+    from command.errors import CommandError
+    from command.warning.mqtt import publisher, topic_for, wait_connected, wait_published
 
     if not readings:
         return {"published": 0, "seconds": 0.0}
     client = publisher(client_id=client_id, host=host, port=port)
     client.loop_start()
+    if not wait_connected(client, timeout_s=10.0):
+        client.loop_stop()
+        raise CommandError(f"the MQTT broker at {host}:{port} does not answer")
     t0 = readings[0].measured_at
     wall0, mono0 = utc_now(), time.monotonic()
     infos = []
@@ -351,10 +355,9 @@ def publish_readings(readings: Sequence, *, host: str, port: int, speed: float =
                                         encode_message(r.sensor_id, at, r.value, r.unit), qos=1))
             if progress is not None and i % 100 == 0:
                 progress(i)
-        deadline = time.monotonic() + timeout_s
-        for info in infos:
-            info.wait_for_publish(timeout=max(0.0, deadline - time.monotonic()))
+        acked = wait_published(infos, timeout_s=timeout_s)
     finally:
-        client.loop_stop()
         client.disconnect()
-    return {"published": len(infos), "seconds": time.monotonic() - mono0}
+        client.loop_stop()
+    return {"published": len(infos), "acknowledged": acked,
+            "seconds": time.monotonic() - mono0}

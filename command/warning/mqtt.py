@@ -20,7 +20,8 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-__all__ = ["TOPIC_PREFIX", "TOPIC_ALL", "topic_for", "subscriber", "publisher"]
+__all__ = ["TOPIC_PREFIX", "TOPIC_ALL", "topic_for", "subscriber", "publisher",
+           "wait_connected", "wait_published"]
 
 log = logging.getLogger(__name__)
 
@@ -93,3 +94,24 @@ def publisher(*, client_id: str, host: str, port: int, max_inflight: int = 1000,
     c.max_queued_messages_set(0)
     c.connect_async(host, port, keepalive=keepalive)
     return c
+
+
+def wait_connected(client, *, timeout_s: float = 10.0) -> bool:
+    """Wait (loop running) until ``client`` is connected; whether it is."""
+    import time
+
+    deadline = time.monotonic() + timeout_s
+    while not client.is_connected() and time.monotonic() < deadline:
+        time.sleep(0.02)
+    return client.is_connected()
+
+
+def wait_published(infos, *, timeout_s: float = 60.0) -> int:
+    """Wait until the broker acknowledged every message of ``infos`` (the results of
+    ``publish``), also those queued while it was away; how many were acknowledged."""
+    import time
+
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline and not all(i.is_published() for i in infos):
+        time.sleep(0.02)
+    return sum(1 for i in infos if i.is_published())
