@@ -198,8 +198,7 @@ def list_sensors(session: Session) -> list[dict]:
 
 def insert_readings(session: Session, rows: Iterable[tuple[str, datetime, float]]) -> int:
     """Write (sensor id, aware time, value) readings in one statement; a reading whose
-    (sensor, time) is stored already is skipped. Returns how many were new (-1 when the
-    driver cannot tell)."""
+    (sensor, time) is stored already is skipped. Returns how many were new."""
     data = [{"sensor_id": s, "measured_at": t, "value": v} for s, t, v in rows]
     if not data:
         return 0
@@ -210,10 +209,21 @@ def insert_readings(session: Session, rows: Iterable[tuple[str, datetime, float]
         from sqlalchemy.dialects.postgresql import insert as dialect_insert
     else:  # pragma: no cover - the store runs on these two
         raise StoreError(f"readings cannot be de-duplicated on {dialect}")
-    stmt = dialect_insert(ReadingRow.__table__).on_conflict_do_nothing(
-        index_elements=["sensor_id", "measured_at"])
-    result = session.connection().execute(stmt, data)
-    return int(result.rowcount) if result.rowcount is not None else -1
+    table = ReadingRow.__table__
+    conn = session.connection()
+    if dialect == "sqlite":  # executemany: sqlite3 reports the rows written
+        stmt = dialect_insert(table).on_conflict_do_nothing(
+            index_elements=["sensor_id", "measured_at"])
+        return int(conn.execute(stmt, data).rowcount)
+    # PostgreSQL: one multi-row INSERT per chunk (3 parameters a row, under its 65,535),
+    # RETURNING the rows written, since psycopg's executemany reports no row count
+    written = 0
+    for i in range(0, len(data), 5000):
+        stmt = (dialect_insert(table).values(data[i:i + 5000])
+                .on_conflict_do_nothing(index_elements=["sensor_id", "measured_at"])
+                .returning(table.c.sensor_id))
+        written += len(conn.execute(stmt).all())
+    return written
 
 
 def readings(session: Session, sensor_id: str, *, since: datetime | None = None,
