@@ -19,7 +19,9 @@ whole step in ``avoidance_steps``) and shown on the command screen:
                   command screen.
 
 The duty officer may stop the chain at any time (:func:`stop_chain`): the flag is
-checked before each step, and what was done stays recorded. The zone and the people are
+checked before each step, and what was done stays recorded. A red alert at a hazard
+source whose chain is running, or done with its incident still open, joins that chain
+(the second detector at the same tank does not start a second response). The zone and the people are
 one consequence computation (about a second); its parts are recorded as separate steps.
 """
 
@@ -137,6 +139,9 @@ def run_chain(engine: Engine, network, dataset, settings, *, alert_id: int, haza
 
     hazard = {h.hazard_id: h for h in dataset.hazard_sources}[hazard_id]
     with store.session_scope(engine) as s:
+        current = _current_chain(s, hazard_id)
+        if current is not None:  # the second detector at the same tank: one response
+            return current
         chain_id = ws.start_chain(s, alert_id=alert_id, hazard_id=hazard_id, actor=actor,
                                   now=now())
 
@@ -221,6 +226,20 @@ def run_chain(engine: Engine, network, dataset, settings, *, alert_id: int, haza
         finish("failed", detail=f"{type(exc).__name__}: {exc}"[:500])
         raise
     return chain_id
+
+
+def _current_chain(s, hazard_id: str) -> int | None:
+    """A chain of the hazard source that is running, or done with its incident still
+    open: a new red alert there joins it instead of starting another response."""
+    for chain in ws.list_chains(s, limit=50):
+        if chain.hazard_id != hazard_id:
+            continue
+        if chain.status == "running":
+            return chain.chain_id
+        if (chain.status == "done" and chain.incident_id is not None
+                and store.get_incident(s, chain.incident_id).status == "open"):
+            return chain.chain_id
+    return None
 
 
 def _consequence_steps(network, c):
