@@ -13,7 +13,7 @@ the role).
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from datetime import datetime, timedelta
 
 from sqlalchemy.engine import Engine
@@ -100,9 +100,7 @@ def record_batch(engine: Engine, readings: Sequence[Reading], events: Iterable[E
                     out.opened.append(rec)
                 elif RANK[e.level] > RANK[rec.level] or rec.cleared:
                     a = lifecycle.raise_level(_alert_of(rec), e.level, now=e.at)
-                    if RANK[e.level] <= RANK[rec.level]:
-                        from dataclasses import replace
-
+                    if RANK[e.level] <= RANK[rec.level]:  # back after clearing unseen
                         a = replace(a, cleared=False)
                     rec = ws.save_alert(s, {**_alert_data(a), "value": e.value}, actor=actor,
                                         action="alert.raised", now=now)

@@ -24,6 +24,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -264,13 +265,14 @@ def run_ingest(settings, *, seconds: float | None = None, chain: bool = True,
 
 # --- publishing (simulator, replay, benches) ---------------------------------------------
 
+@dataclass(frozen=True)
 class ReplayReading:
     """One row of a replay file."""
 
-    __slots__ = ("sensor_id", "measured_at", "value", "unit")
-
-    def __init__(self, sensor_id: str, measured_at: datetime, value: float, unit: str) -> None:
-        self.sensor_id, self.measured_at, self.value, self.unit = sensor_id, measured_at, value, unit
+    sensor_id: str
+    measured_at: datetime
+    value: float
+    unit: str
 
 
 def read_replay(path: str | Path) -> list[ReplayReading]:

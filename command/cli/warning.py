@@ -118,7 +118,7 @@ def _simulate(args, settings) -> int:
     from command.app.warning import load_sensor_registry
     from command.warning.simulate import scenario
 
-    start = _time(args.start, "--start")
+    start = _time(None, "--start")  # publishing stamps each reading with its own time
     sensors = load_sensor_registry(settings).by_id()
     readings = scenario(args.scenario, sensors, start=start, seed=args.seed,
                         minutes=args.minutes)
@@ -199,7 +199,6 @@ def register(cli: CLI) -> None:
             p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
             p.add_argument("--minutes", type=float, default=5.0,
                            help="minutes of readings (default 5)")
-            p.add_argument("--start", help="time of the first reading (ISO 8601; default now)")
         else:
             p.add_argument("file", help="CSV file")
         p.add_argument("--speed", type=_speed, default=1.0,

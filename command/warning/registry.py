@@ -12,6 +12,7 @@ boundary (:func:`load_registry`); every problem is reported at once with its lin
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Annotated
@@ -28,14 +29,15 @@ __all__ = ["KINDS", "Kind", "Thresholds", "SensorSpec", "Registry", "load_regist
 GRADES: tuple[str, ...] = ("blue", "yellow", "orange", "red")
 
 
+@dataclass(frozen=True)
 class Kind:
     """What a kind of sensor measures: its unit and the physically possible range (a
     reading outside it is a fault of the sensor, not a measurement)."""
 
-    __slots__ = ("name", "unit", "low", "high")
-
-    def __init__(self, name: str, unit: str, low: float, high: float) -> None:
-        self.name, self.unit, self.low, self.high = name, unit, low, high
+    name: str
+    unit: str
+    low: float
+    high: float
 
 
 #: kind -> Kind. Ranges are those of common industrial transmitters: a catalytic or
