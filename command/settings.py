@@ -159,6 +159,28 @@ class Settings:
         default=None,
         metadata=_meta("address", "Dask scheduler for sweeps; None starts a LocalCluster"),
     )
+    mqtt_host: str = field(
+        default="127.0.0.1", metadata=_meta("address", "MQTT broker of the sensor ingest"))
+    mqtt_port: int = field(default=1883, metadata=_meta("port", "MQTT broker port"))
+    mqtt_client_id: str = field(
+        default="ezhou-warning-ingest",
+        metadata=_meta("id", "fixed client id of the ingest: its persistent session on the "
+                       "broker keeps the messages that arrive while it is away"))
+    ingest_batch: int = field(
+        default=500, metadata=_meta("readings", "readings written per transaction: one "
+                                    "commit per batch keeps thousands a second on SQLite"))
+    ingest_flush_s: float = field(
+        default=0.25, metadata=_meta("s", "a partial batch is written after this long, so "
+                                     "a reading waits at most this for the store and alarms"))
+    max_future_s: float = field(
+        default=60.0, metadata=_meta("s", "a reading timed further ahead of the receiver's "
+                                     "clock is refused (a sensor with a wrong clock)"))
+    alert_ack_timeout_s: float = field(
+        default=300.0, metadata=_meta("s", "an alert nobody acknowledges within this is "
+                                      "escalated (to the commander), and again every as long"))
+    sensor_registry_file: Path | None = field(
+        default=None, metadata=_meta("path", "sensor registry YAML; None means "
+                                     "resources_dir/sensors.yaml"))
 
     def __post_init__(self) -> None:
         problems = []
@@ -186,6 +208,14 @@ class Settings:
         if not (isinstance(self.login_max_failures, int) and self.login_max_failures > 0):
             problems.append(f"login_max_failures={self.login_max_failures!r}: "
                             "must be a positive integer")
+        for name in ("ingest_flush_s", "max_future_s", "alert_ack_timeout_s"):
+            value = getattr(self, name)
+            if not (isinstance(value, (int, float)) and value > 0):
+                problems.append(f"{name}={value!r}: must be a positive number")
+        if not (isinstance(self.ingest_batch, int) and self.ingest_batch > 0):
+            problems.append(f"ingest_batch={self.ingest_batch!r}: must be a positive integer")
+        if not (isinstance(self.mqtt_port, int) and 0 < self.mqtt_port < 65536):
+            problems.append(f"mqtt_port={self.mqtt_port!r}: must be 1-65535")
         if not (isinstance(self.port, int) and 0 < self.port < 65536):
             problems.append(f"port={self.port!r}: must be 1-65535")
         if problems:
@@ -201,6 +231,11 @@ class Settings:
     def roads_source(self) -> Path:
         """The road network file in use."""
         return Path(self.road_network_file or Path(self.resources_dir) / "roads.osm.gz")
+
+    @property
+    def sensors_file(self) -> Path:
+        """The sensor registry of the early warning (``sensors.yaml`` of the data set)."""
+        return Path(self.sensor_registry_file or Path(self.resources_dir) / "sensors.yaml")
 
     @property
     def cache_dir(self) -> Path:

@@ -47,6 +47,7 @@ PAGES: MappingProxyType = MappingProxyType({
     "/decision-screen": "page.decision_screen",
     "/liaison": "page.liaison",
     "/planning": "page.planning",
+    "/warning": "page.warning",
 })
 
 #: Actions that change state, with what they do.
@@ -77,6 +78,8 @@ ACTIONS: MappingProxyType = MappingProxyType({
     "liaison.aid": "ask another agency for mutual aid, and answer such requests",
     "liaison.task": "give an agency a task, cancel it, send agencies messages",
     "planning.run": "run a siting of stations, standby posts or depots (nothing is stored)",
+    "warning.ack": "acknowledge a sensor alert (stops its escalation)",
+    "avoidance.stop": "stop the automatic avoidance chain before its next step",
 })
 
 _CENTRE = ("commander", "duty_officer", "staff")
@@ -136,6 +139,10 @@ MATRIX: MappingProxyType = MappingProxyType({
     # siting is planning: the planners and the centre's leaders; administrators may look
     "page.planning": frozenset({"planner", "commander", "staff", "admin"}),
     "planning.run": frozenset({"planner", "commander", "staff"}),
+    # early warning: the centre watches and acknowledges; planners and experts read
+    "page.warning": frozenset(_CENTRE + ("planner", "expert", "admin")),
+    "warning.ack": frozenset(_CENTRE),
+    "avoidance.stop": frozenset({"commander", "duty_officer"}),
 })
 
 

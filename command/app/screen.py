@@ -23,7 +23,7 @@ from command.model import response_standards_s
 
 __all__ = ["LiveSnapshot", "live_snapshot", "StandardShare", "share_within_standard",
            "change_id", "route_coords", "ScenarioOverlay", "scenario_overlay",
-           "liaison_pending"]
+           "liaison_pending", "avoidance_panel", "AVOIDANCE_PREFIX"]
 
 
 #: Audit entries that are not about the response (accounts, log-ins, refusals, risk
@@ -32,7 +32,7 @@ __all__ = ["LiveSnapshot", "live_snapshot", "StandardShare", "share_within_stand
 #: wall's operational ticker.
 _OFF_TICKER = frozenset({"login", "logout", "user", "access", "password", "risk",
                          "inspection", "inspector", "blacklist", "quiz", "liaison",
-                         "decision"})
+                         "decision", "fault", "sensors"})
 
 
 def change_id(engine: Engine) -> int:
@@ -180,7 +180,43 @@ def scenario_overlay(engine: Engine, network, dataset, settings) -> ScenarioOver
     scenario_id = active_scenario(engine)
     if scenario_id is None:
         return None
+    if scenario_id.startswith(AVOIDANCE_PREFIX):
+        return _chain_overlay(engine, network, int(scenario_id[len(AVOIDANCE_PREFIX):]))
     return _overlay(scenario_id, _Same(network, dataset, settings))
+
+
+#: The active "scenario" of an avoidance chain is ``avoidance-<chain id>``.
+AVOIDANCE_PREFIX = "avoidance-"
+
+
+def _chain_overlay(engine: Engine, network, chain_id: int) -> ScenarioOverlay | None:
+    """The zone and closed roads of an avoidance chain as far as it got (not cached: its
+    steps arrive one by one)."""
+    import numpy as np
+
+    from command.app.avoidance import chain_overlay
+
+    o = chain_overlay(engine, chain_id)
+    if o is None:
+        return None
+    edges = np.asarray(o["edges"], dtype=np.int64)
+    lat, lon = roads.edge_lines(network, edges=edges) if edges.size else ((), ())
+    return ScenarioOverlay(f"{AVOIDANCE_PREFIX}{chain_id}", o["name_zh"], o["name_en"],
+                           o["geojson"], tuple(lat), tuple(lon))
+
+
+def avoidance_panel(engine: Engine, *, max_age_s: float = 24 * 3600.0,
+                    now: datetime | None = None):
+    """The newest avoidance chain for the command screen's panel (None when there is
+    none, or it ended more than ``max_age_s`` ago)."""
+    from command.app.avoidance import latest_chain
+
+    now = as_utc(now or utc_now(), field="now")
+    chain = latest_chain(engine)
+    if chain is None:
+        return None
+    end = chain.finished_at or now
+    return chain if (now - end).total_seconds() <= max_age_s else None
 
 
 class _Same:

@@ -21,6 +21,7 @@ def _init(args, settings) -> int:
         report["first_accounts"] = accounts
     report["risk_register"] = _seed_register(settings, dataset)
     report["demo_inspectors"] = _demo_inspectors(settings, dataset)
+    report["sensors"] = _seed_sensors(settings, dataset)
 
     def text(r) -> str:
         lines = [f"{r['city']} data set in {r['url']} (revision {r['revision']}): "
@@ -89,6 +90,19 @@ def _demo_inspectors(settings, dataset) -> int:
     engine = engine_for(settings)
     try:
         return demo_inspectors(engine, dataset)
+    finally:
+        engine.dispose()
+
+
+def _seed_sensors(settings, dataset) -> int:
+    """The early warning's sensor registry (``sensors.yaml``) into the store; how many
+    sensors changed."""
+    from command.app.warning import seed_sensors
+    from command.store import engine_for
+
+    engine = engine_for(settings)
+    try:
+        return seed_sensors(engine, settings, dataset, actor="cli")
     finally:
         engine.dispose()
 

@@ -28,6 +28,7 @@ from command.store import (  # noqa: F401
     risk,
     training,
     users,
+    warning,
 )
 from command.store._engine import engine_for, session_scope, upgrade
 from command.store.audit import AuditEntry, append_audit, last_change_id, list_audit, verify_audit

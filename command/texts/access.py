@@ -114,5 +114,8 @@ TABLE: dict[str, tuple[str, str]] = {
         "liaison.task": ("向部门下达任务、发送消息", "Give agencies tasks and messages"),
         "page.planning": ("选址规划", "Siting"),
         "planning.run": ("运行选址", "Run a siting"),
+        "page.warning": ("风险预警", "Early warning"),
+        "warning.ack": ("确认预警", "Acknowledge alerts"),
+        "avoidance.stop": ("终止自动避险", "Stop the avoidance chain"),
     }.items()},
 }

@@ -30,9 +30,11 @@ from dash import (
 
 from command.access import permissions_of
 from command.app import incidents as use
+from command.app.avoidance import stop_chain
 from command.app.incidents import swap_candidates
 from command.app.scenarios import clear_scenario, load_scenario, scenario_ids
 from command.app.screen import (
+    avoidance_panel,
     change_id,
     liaison_pending,
     live_snapshot,
@@ -58,7 +60,7 @@ LAYER_KEYS = views.LAYER_KEYS
 #: The kind of each action button (its pattern id's ``type``), and the permission of its
 #: callback: a role without it gets no such button, and a forged click gets 403.
 ACT_PERMISSIONS = {"act-decide": "plan.decide", "act-unit": "unit.advance",
-                   "act-close": "incident.close"}
+                   "act-close": "incident.close", "act-avoid": "avoidance.stop"}
 _OP_KIND = {"approve": "act-decide", "modify": "act-decide", "reject": "act-decide",
             "advance": "act-unit", "advance_all": "act-unit", "close": "act-close"}
 #: How many rows each wall panel shows before "n more" (no scrolling on a wall).
@@ -97,6 +99,9 @@ def layout(lang: str = "zh", **_query):
             html.Section(className="card grow", children=[
                 html.H2(t("dashboard.incidents", lang)),
                 html.Div(incidents, id="screen-incidents")]),
+            html.Section(className="card avoid", children=[
+                html.H2(t("avoid.title", lang)),
+                html.Div(avoidance_children(ctx, lang, perms), id="screen-avoid")]),
             html.Section(className="card grow plan", children=[
                 html.H2(t("dashboard.plan", lang)),
                 html.Div(plan, id="screen-plan"),
@@ -426,6 +431,32 @@ def act(ctx: context.ScreenContext, op: str, target: str, user: str, swaps: dict
     return t("dashboard.done", lang, what=f"{t(labels[op], lang)} {target}")
 
 
+def avoidance_children(ctx: context.ScreenContext, lang: str, perms: frozenset):
+    """The avoidance chain panel: its steps as they happen, and the stop button for the
+    roles that may stop it while it runs."""
+    view = views.avoidance_view(avoidance_panel(ctx.engine), dataset=ctx.dataset, lang=lang)
+    if view is None:
+        return html.Div(t("avoid.none", lang), className="empty")
+    head = [html.Span(view["head"], className="avoid-head")]
+    if view["running"] and "avoidance.stop" in perms:
+        head.append(html.Button(t("avoid.stop", lang), className="act stop",
+                                id={"type": "act-avoid", "target": str(view["chain_id"])},
+                                n_clicks=0))
+    rows = [html.Div(className=f"avoid-step step-{r['step']}", children=[
+        html.Span(r["time"], className="since"), html.Span(r["name"], className="avoid-name"),
+        html.Span(r["text"], className="avoid-text")]) for r in view["rows"]]
+    return [html.Div(head, className="avoid-top"), *rows]
+
+
+def avoidance_stop(ctx: context.ScreenContext, chain_id: str, user: str, lang: str) -> str:
+    """Stop avoidance chain ``chain_id`` as ``user`` before its next step."""
+    try:
+        stop_chain(ctx.engine, int(chain_id), user)
+    except (CommandError, ValueError) as exc:
+        return t("dashboard.failed", lang, detail=str(exc))
+    return t("avoid.stopped", lang, chain_id=chain_id)
+
+
 def materials_short(change: int) -> int | None:
     """Items short in the material reserves page's allocation for this store state, when
     that page has computed it in this process; None otherwise."""
@@ -546,6 +577,26 @@ def _on_close(_clicks, lang):
 def _on_scenario(_load, _clear, name, lang):
     op = "clear" if dash.ctx.triggered_id == "scenario-clear" else "load"
     return _outcome(scenario_action(context.current(), op, name, current_user().name, lang),
+                    lang)
+
+
+@callback(Output("screen-avoid", "children"), Input("screen-change", "data"),
+          State("screen-lang", "data"), prevent_initial_call=True)
+@guard("page.screen")
+def _render_avoid(_change, lang):
+    return avoidance_children(context.current(), lang, permissions_of(current_user().role))
+
+
+@callback(Output("rec-summary", "children", allow_duplicate=True),
+          Output("rec-summary", "className", allow_duplicate=True),
+          Input({"type": "act-avoid", "target": ALL}, "n_clicks"),
+          State("screen-lang", "data"), prevent_initial_call=True)
+@guard("avoidance.stop")
+def _on_avoid_stop(_clicks, lang):
+    trig = clicked()
+    if not trig:
+        return no_update, no_update
+    return _outcome(avoidance_stop(context.current(), trig["target"], current_user().name, lang),
                     lang)
 
 

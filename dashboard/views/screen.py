@@ -24,7 +24,7 @@ from dashboard.views.liaison import agency_names, task_title
 
 __all__ = ["LAYER_KEYS", "SLOTS", "TICKER_LINES", "LIAISON_LINES", "layers",
            "picked_from_click", "elapsed_text", "selected_incident", "screen_view",
-           "patch_data", "liaison_view"]
+           "patch_data", "liaison_view", "avoidance_view"]
 
 LAYER_KEYS = ("layer.bases", "layer.depots", "layer.hospitals", "layer.shelters",
               "layer.hazards")
@@ -189,7 +189,10 @@ def _ticker_line(e, lang: str) -> str:
         key = "dashboard.audit.other"
     subject = e.payload.get("scenario") or e.subject.split(":", 1)[-1]
     status = t(f"status.{e.payload['to']}", lang) if e.action == "unit.status" else ""
-    return t(key, lang, time=_hms(e.at), actor=e.actor, subject=subject, status=status)
+    step = (t(f"avoid.name.{e.payload['step']}", lang)
+            if e.action == "avoidance.step" and e.payload.get("step") in _STEP_NAMES else "")
+    return t(key, lang, time=_hms(e.at), actor=e.actor, subject=subject, status=status,
+             step=step)
 
 
 _TICKER_KEYS = frozenset({
@@ -197,7 +200,53 @@ _TICKER_KEYS = frozenset({
     "dashboard.audit.plan.proposed", "dashboard.audit.plan.approved",
     "dashboard.audit.plan.modified", "dashboard.audit.plan.rejected",
     "dashboard.audit.unit.status", "dashboard.audit.dataset.loaded",
-    "dashboard.audit.scenario.loaded", "dashboard.audit.scenario.cleared"})
+    "dashboard.audit.scenario.loaded", "dashboard.audit.scenario.cleared",
+    "dashboard.audit.alert.opened", "dashboard.audit.alert.raised",
+    "dashboard.audit.alert.acknowledged", "dashboard.audit.alert.escalated",
+    "dashboard.audit.avoidance.started", "dashboard.audit.avoidance.step",
+    "dashboard.audit.avoidance.stop_requested"})
+_STEP_NAMES = frozenset({"incident", "zone", "roads", "population", "agencies", "teams",
+                         "plan"})
+
+
+def _step_text(step: str, p: dict, lang: str) -> str:
+    if step == "incident":
+        return t("avoid.step.incident", lang, incident_id=p["incident_id"],
+                 type=t(f"incident.{p['type']}", lang))
+    if step == "zone":
+        w = p.get("wind")
+        wind = (t("avoid.step.wind", lang, speed=w["wind_m_s"], deg=w["wind_from_deg"])
+                if w else t("avoid.step.no_wind", lang))
+        return t("avoid.step.zone", lang, zones=p["zones"], scenario=p["scenario"], wind=wind)
+    if step == "roads":
+        return t("avoid.step.roads", lang, count=p["count"], km=p["km"])
+    if step == "population":
+        return t("avoid.step.population", lang, inside=p["inside"], shelters=len(p["shelters"]))
+    if step == "agencies":
+        return t("avoid.step.agencies", lang, n=len(p["agencies"]))
+    if step == "teams":
+        return t("avoid.step.teams", lang, n=sum(1 for x in p["teams"] if x["routed"]))
+    if step == "plan":
+        return (t("avoid.step.plan", lang, plan_id=p["plan_id"]) if p.get("plan_id") is not None
+                else t("avoid.step.plan_none", lang))
+    return step
+
+
+def avoidance_view(chain, *, dataset: Dataset, lang: str) -> dict | None:
+    """The avoidance chain panel: its head, one row per step done (name, what it did),
+    and whether it is still running (the stop button); None without a chain."""
+    if chain is None:
+        return None
+    hz = {h.hazard_id: h for h in dataset.hazard_sources}.get(chain.hazard_id)
+    name = (hz.name_zh if lang != "en" else f"{hz.substance_en} ({hz.hazard_id})") if hz \
+        else chain.hazard_id
+    return {"chain_id": chain.chain_id, "running": chain.status == "running",
+            "status": chain.status,
+            "head": t("avoid.head", lang, hazard=name, status=t(f"avoid.status.{chain.status}",
+                                                                 lang)),
+            "rows": [{"step": st.step, "name": t(f"avoid.name.{st.step}", lang),
+                      "text": _step_text(st.step, st.payload, lang), "time": _hms(st.at)}
+                     for st in chain.steps if st.step in _STEP_NAMES]}
 
 
 def _plan_view(snap: LiveSnapshot, inc, swaps: dict, lang: str) -> dict:

@@ -107,5 +107,7 @@ def test_db_init_loads_the_ezhou_data_set_once(env, capsys):
     assert first["risk_register"] == len(dataset.hazard_sources) and second["risk_register"] == 0
     # and the illustrative set's demo inspectors: one entry each, one for the conflict
     assert first["demo_inspectors"] == 6 and second["demo_inspectors"] == 0
-    assert status["last_change_id"] == 1 + 10 + len(dataset.hazard_sources) + 6 + 1
+    # and the early warning's sensor registry: one entry for the lot
+    assert first["sensors"] >= 16 and second["sensors"] == 0
+    assert status["last_change_id"] == 1 + 10 + len(dataset.hazard_sources) + 6 + 1 + 1
     assert status["tables"]["teams"] == expected["teams"]

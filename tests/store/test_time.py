@@ -53,7 +53,13 @@ def test_every_time_column_is_utc_and_named():
                             "decision_participants.joined_at", "decision_votes.cast_at",
                             "liaison_tasks.issued_at", "liaison_tasks.acknowledged_at",
                             "liaison_tasks.updated_at", "mutual_aid.requested_at",
-                            "mutual_aid.updated_at", "liaison_messages.sent_at"}
+                            "mutual_aid.updated_at", "liaison_messages.sent_at",
+                            "sensor_readings.measured_at",
+                            "warning_alerts.opened_at", "warning_alerts.raised_at",
+                            "warning_alerts.acknowledged_at", "warning_alerts.escalated_at",
+                            "warning_alerts.resolved_at", "warning_faults.raised_at",
+                            "warning_faults.cleared_at", "avoidance_chains.started_at",
+                            "avoidance_chains.finished_at", "avoidance_steps.at"}
     assert all(isinstance(t, UTCDateTime) and t.column == name for name, t in columns.items())
 
 
