@@ -185,6 +185,18 @@ RANGES: dict[str, Range] = {r.name: r for r in (
     # -- optimisers --------------------------------------------------------------------
     _r("time_limit_s", 0, 3600, "s", "a decision-support answer is due within the hour; "
        "longer searches belong to offline studies", low_open=True),
+    # -- early warning -------------------------------------------------------------------
+    _r("sensor_threshold", -1_000_000, 1_000_000, "the sensor's unit", "every sensor scale "
+       "of the registry (%LEL, ppm, degC, kPa, m, m/s) stays well within a million"),
+    _r("trend_window", 2, 10_000, "readings", "a trend needs two readings; ten thousand "
+       "cover a week at one a minute", integer=True),
+    _r("mqtt_port", 1, 65_535, "port", "a TCP port", integer=True),
+    _r("run_seconds", 0, 31_536_000, "s", "a bounded ingest run lasts at most a year "
+       "(leave it out to run until stopped)", low_open=True),
+    _r("stream_minutes", 0, 44_640, "min", "a simulated stream within a month (the longest "
+       "drill)", low_open=True),
+    _r("random_seed", 0, 2**63 - 1, "", "numpy's generators take a non-negative 64-bit seed",
+       integer=True),
 )}
 
 

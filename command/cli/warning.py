@@ -19,14 +19,16 @@ HELP = "risk early warning: sensors over MQTT, thresholds, trends, faults, alert
 def _predict(args, settings) -> int:
     import math
 
+    from command.cli._guard import range_problems
     from command.errors import DataError, Problem
     from command.warning.trend import predict_from_times, read_series
-    if not math.isfinite(args.threshold):
-        raise DataError("cannot predict", [Problem("must be a finite number",
-                                                   field="--threshold", value=args.threshold)])
-    if args.window < 2:
-        raise DataError("cannot predict", [Problem("at least 2 readings", field="--window",
-                                                   value=args.window)])
+
+    problems = ([Problem("must be a finite number", field="--threshold", value=args.threshold)]
+                if not math.isfinite(args.threshold) else [])
+    problems += range_problems(args, {"--threshold": "sensor_threshold",
+                                      "--window": "trend_window"}, already=problems)
+    if problems:
+        raise DataError("cannot predict", problems)
     times, values = read_series(args.csv)
     p, at = predict_from_times(times, values, args.threshold, window=args.window)
     data = {"crossing_at": at.isoformat().replace("+00:00", "Z") if at else None,
@@ -93,8 +95,20 @@ def _time(text: str | None, field: str):
     return at
 
 
+def _check(args, flags: dict[str, str]) -> None:
+    """Refuse out-of-range numbers before connecting to anything."""
+    from command.cli._guard import range_problems
+    from command.errors import DataError
+
+    problems = range_problems(args, flags)
+    if problems:
+        raise DataError("the command cannot run with these options", problems)
+
+
 def _ingest(args, settings) -> int:
     from command.app.warning_ingest import run_ingest
+
+    _check(args, {"--port": "mqtt_port", "--seconds": "run_seconds"})
 
     settings = settings.replace(
         mqtt_host=args.host or settings.mqtt_host, mqtt_port=args.port or settings.mqtt_port)
@@ -118,6 +132,8 @@ def _simulate(args, settings) -> int:
     from command.app.warning import load_sensor_registry
     from command.warning.simulate import scenario
 
+    _check(args, {"--port": "mqtt_port", "--seed": "random_seed",
+                  "--minutes": "stream_minutes"})
     start = _time(None, "--start")  # publishing stamps each reading with its own time
     sensors = load_sensor_registry(settings).by_id()
     readings = scenario(args.scenario, sensors, start=start, seed=args.seed,
@@ -132,6 +148,7 @@ def _simulate(args, settings) -> int:
 def _replay(args, settings) -> int:
     from command.app.warning_ingest import read_replay
 
+    _check(args, {"--port": "mqtt_port"})
     readings = read_replay(args.file)
     report = {"file": str(args.file), "readings": len(readings),
               **_publish(readings, settings, args)}

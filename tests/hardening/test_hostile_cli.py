@@ -51,6 +51,10 @@ BASES: dict[tuple, list] = {
                               "0.3"],
     ("serve",): [],
     ("simulate",): ["--days", "0.05", "--replications", "2"],
+    ("warning", "predict"): ["--csv", str(H / "valid-ramp.csv"), "--threshold", "100"],
+    ("warning", "ingest"): [],
+    ("warning", "simulate"): ["--scenario", "chlorine"],
+    ("warning", "replay"): [str(H / "valid-ramp.csv")],
     ("simulate", "queue"): ["--arrival-rate", "2", "--service-rate", "1", "--servers", "4",
                             "--hours", "20", "--replications", "2"],
 }
