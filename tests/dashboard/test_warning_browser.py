@@ -77,7 +77,10 @@ def test_chlorine_ramp_puts_incident_zone_roads_and_plan_on_the_screen(
         panel = page.inner_text("#screen-avoid")
         for step in avoidance.STEPS:
             assert t(f"avoid.name.{step}", "zh") in panel, step
-        assert page.inner_text("#screen-plan").count("\n") >= 2  # the plan's rows
+        # the plan's rows (the screen shows the incident first, its plan on the next update)
+        page.wait_for_function(
+            "() => document.querySelector('#screen-plan').innerText.split('\\n').length > 2",
+            timeout=5_000)
         shot = tmp_path / "warning-chain.png"
         page.screenshot(path=str(shot))
         keep_screenshot(shot)
