@@ -63,8 +63,9 @@ ACT_PERMISSIONS = {"act-decide": "plan.decide", "act-unit": "unit.advance",
                    "act-close": "incident.close", "act-avoid": "avoidance.stop"}
 _OP_KIND = {"approve": "act-decide", "modify": "act-decide", "reject": "act-decide",
             "advance": "act-unit", "advance_all": "act-unit", "close": "act-close"}
-#: How many rows each wall panel shows before "n more" (no scrolling on a wall).
-MAX_INCIDENTS, MAX_ACTIVE = 9, 9
+#: How many rows the incident list and the active units show before "n more"; the panels
+#: keep a minimum height and scroll inside themselves (never the page).
+MAX_INCIDENTS, MAX_ACTIVE = 100, 150
 
 
 def base_figure(ctx: context.ScreenContext, lang: str):
@@ -321,10 +322,12 @@ def render_plan(view: dict | None, lang: str, perms: frozenset):
                 placeholder=t("dashboard.swap_none", lang), clearable=True, searchable=False,
                 className="swap")))
         body.append(html.Tr(cells))
-    parts.append(html.Table(className="rec", id="rec-rows", children=[
-        html.Thead(html.Tr([html.Th(h) for h in head])), html.Tbody(body)]))
+    rows = [html.Table(className="rec", id="rec-rows", children=[
+        html.Thead(html.Tr([html.Th(h) for h in head])), html.Tbody(body)])]
     if view["missing"]:
-        parts.append(html.Div(view["missing"], className="missing"))
+        rows.append(html.Div(view["missing"], className="missing"))
+    # the rows scroll inside the panel; the decision bar below them always shows
+    parts.append(html.Div(rows, className="plan-rows"))
     if deciding:
         parts.append(html.Div(className="decide", children=[
             _act("approve", view["plan_id"], t("dashboard.approve", lang), "act go", perms=perms),
