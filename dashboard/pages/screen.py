@@ -62,7 +62,8 @@ LAYER_KEYS = views.LAYER_KEYS
 ACT_PERMISSIONS = {"act-decide": "plan.decide", "act-unit": "unit.advance",
                    "act-close": "incident.close", "act-avoid": "avoidance.stop"}
 _OP_KIND = {"approve": "act-decide", "modify": "act-decide", "reject": "act-decide",
-            "advance": "act-unit", "advance_all": "act-unit", "close": "act-close"}
+            "recommend": "act-decide", "advance": "act-unit", "advance_all": "act-unit",
+            "close": "act-close"}
 #: How many rows the incident list and the active units show before "n more"; the panels
 #: keep a minimum height and scroll inside themselves (never the page).
 MAX_INCIDENTS, MAX_ACTIVE = 100, 150
@@ -225,6 +226,10 @@ def update_view(ctx: context.ScreenContext, lang: str, selected: str | None, *,
     plan = snap.plans.get(sel.incident_id) if sel else None
     swaps = (swap_candidates(ctx.engine, ctx.network, ctx.dataset, plan.plan_id)
              if plan is not None and plan.status == "proposed" else {})
+    no_plan = (use.why_no_plan(ctx.engine, ctx.network, ctx.dataset, sel.incident_id,
+                               max_snap_distance_m=ctx.settings.max_snap_distance_m,
+                               limit=ctx.settings.recommend_limit)
+               if sel is not None and (plan is None or plan.status == "rejected") else None)
 
     def route(inc, unit):
         return route_coords(ctx.network, to_lat=inc.lat, to_lon=inc.lon,
@@ -234,7 +239,7 @@ def update_view(ctx: context.ScreenContext, lang: str, selected: str | None, *,
         snap, dataset=ctx.dataset, lang=lang, selected=sel,
         share=share_within_standard(snap, ctx.settings), route=route, swaps=swaps,
         overlay=scenario_overlay(ctx.engine, ctx.network, ctx.dataset, ctx.settings),
-        materials_short=materials_short)
+        materials_short=materials_short, no_plan=no_plan)
 
 
 # --- rendering (plain data -> components) ---------------------------------------------
@@ -307,8 +312,14 @@ def render_plan(view: dict | None, lang: str, perms: frozenset):
     if view is None:
         return html.Div(t("dashboard.no_open", lang), className="empty")
     parts = [html.Div(view["head"], className="plan-head")]
+    # no plan to decide: say why, and offer a new recommendation
+    again = ([html.Div(view["why"], className="missing no-plan")] if view.get("why") else [])
+    if view.get("again"):
+        again.append(html.Div(className="decide", children=[_act(
+            "recommend", view["incident_id"], t("dashboard.recommend_again", lang), "act go",
+            perms=perms)]))
     if view["plan_id"] is None:
-        return parts + [html.Div(t("dashboard.no_plan", lang), className="empty")]
+        return parts + (again or [html.Div(t("dashboard.no_plan", lang), className="empty")])
     deciding = view["proposed"] and "plan.decide" in perms
     head = [t("col.unit", lang), t("col.capability", lang), t("col.eta", lang),
             t("col.reason", lang)] + ([t("dashboard.swap", lang)] if deciding else [])
@@ -334,7 +345,7 @@ def render_plan(view: dict | None, lang: str, perms: frozenset):
             _act("modify", view["plan_id"], t("dashboard.modify", lang), "act", perms=perms),
             _act("reject", view["plan_id"], t("dashboard.reject", lang), "act stop", perms=perms),
         ]))
-    return parts
+    return parts + again
 
 
 def liaison_update(ctx: context.ScreenContext, lang: str, *,
@@ -414,13 +425,21 @@ def act(ctx: context.ScreenContext, op: str, target: str, user: str, swaps: dict
     labels = {"approve": "dashboard.approve", "modify": "dashboard.modify",
               "reject": "dashboard.reject", "advance": "dashboard.advance",
               "advance_all": "dashboard.advance_all", "close": "dashboard.close"}
+    limits = {"limit": ctx.settings.recommend_limit,
+              "max_snap_distance_m": ctx.settings.max_snap_distance_m}
     try:
-        if op in ("approve", "reject"):
-            use.decide(ctx.engine, int(target), op, user)
-        elif op == "modify":
-            if not any(swaps.values()):
+        if op in ("approve", "modify"):
+            if op == "modify" and not any(swaps.values()):
                 return t("dashboard.failed", lang, detail=t("dashboard.swap_none", lang))
-            use.modify_plan(ctx.engine, ctx.network, ctx.dataset, int(target), swaps, user)
+            done = use.approve(ctx.engine, ctx.network, ctx.dataset, int(target), user,
+                               swaps=swaps if op == "modify" else None, **limits)
+            return approval_text(done, op, lang)
+        if op == "recommend":
+            new = use.recommend_again(ctx.engine, ctx.network, ctx.dataset, target, user,
+                                      **limits)
+            return _proposed_text(new, lang)
+        if op == "reject":
+            use.decide(ctx.engine, int(target), op, user)
         elif op == "advance":
             use.advance_unit(ctx.engine, target, user)
         elif op == "advance_all":
@@ -432,6 +451,42 @@ def act(ctx: context.ScreenContext, op: str, target: str, user: str, swaps: dict
     except (CommandError, ValueError) as exc:
         return t("dashboard.failed", lang, detail=str(exc))
     return t("dashboard.done", lang, what=f"{t(labels[op], lang)} {target}")
+
+
+def _proposed_text(new: dict, lang: str) -> str:
+    """What a re-proposal gave: the new plan(s) to check, or why there is none."""
+    ids = [str(p) for p, _why in new.values() if p is not None]
+    if ids:
+        return t("dashboard.recommended", lang, plan_id="、".join(ids))
+    why = next((w for _p, w in new.values() if w), "all_committed")
+    return t("dashboard.failed", lang, detail=t(f"dashboard.noplan.{why}", lang))
+
+
+def approval_text(done: use.Approval, op: str, lang: str) -> str:
+    """The translated message of an approval (:func:`command.app.incidents.approve`):
+    what was done, or why not and what to do."""
+    label = t("dashboard.approve" if op == "approve" else "dashboard.modify", lang)
+    if done.outcome == "approved":
+        more = t("dashboard.refreshed", lang, n=len(done.refreshed)) if done.refreshed else ""
+        return t("dashboard.done", lang, what=f"{label} {done.plan_id}") + more
+    if done.outcome == "decided":
+        return t("dashboard.failed", lang, detail=t(
+            "dashboard.decided_already", lang, plan_id=done.plan_id, by=done.by,
+            status=t(f"dashboard.plan.status.{done.status}", lang)))
+    if done.outcome == "closed":
+        return t("dashboard.failed", lang, detail=t(
+            "dashboard.incident_closed", lang, plan_id=done.plan_id,
+            incidents="、".join(done.taken)))
+    units = "、".join(done.taken)
+    ids = [str(p) for p, _why in done.new_plans.values() if p is not None]
+    if ids:
+        return t("dashboard.failed", lang, detail=t(
+            "dashboard.reproposed", lang, plan_id=done.plan_id, units=units,
+            new="、".join(ids)))
+    why = next((w for _p, w in done.new_plans.values() if w), "all_committed")
+    return t("dashboard.failed", lang, detail=t(
+        "dashboard.reproposed_none", lang, plan_id=done.plan_id, units=units,
+        why=t(f"dashboard.noplan.{why}", lang)))
 
 
 def avoidance_children(ctx: context.ScreenContext, lang: str, perms: frozenset):

@@ -94,7 +94,7 @@ def selected_incident(snap: LiveSnapshot, selected: str | None):
 def screen_view(snap: LiveSnapshot, *, dataset: Dataset, lang: str, selected,
                 share: StandardShare, route: Route, swaps: dict | None = None,
                 overlay: ScenarioOverlay | None = None,
-                materials_short: int | None = None) -> dict:
+                materials_short: int | None = None, no_plan: str | None = None) -> dict:
     """Everything the live screen shows, as plain data (JSON-able; no Dash).
 
     Parameters
@@ -110,6 +110,9 @@ def screen_view(snap: LiveSnapshot, *, dataset: Dataset, lang: str, selected,
     overlay : the active scenario's zones and closed roads, or None.
     materials_short : items short in the material allocation of the current store
         state, when the material reserves page has computed it; None when unknown.
+    no_plan : why the selected incident has no plan to decide (one of
+        :data:`command.app.incidents.NO_PLAN_REASONS`), when it has none or its plan
+        was rejected.
     """
     agencies = {a.agency_id: (a.name_en if lang == "en" else a.name_zh)
                 for a in dataset.agencies}
@@ -153,7 +156,7 @@ def screen_view(snap: LiveSnapshot, *, dataset: Dataset, lang: str, selected,
     active.sort(key=lambda r: (r["incident_id"], r["unit_id"]))
     ticker = [_ticker_line(e, lang) for e in snap.audit[:TICKER_LINES]]
     sel = selected
-    plan_view = _plan_view(snap, sel, swaps or {}, lang) if sel else None
+    plan_view = _plan_view(snap, sel, swaps or {}, lang, no_plan) if sel else None
     # map: units at base, on the road (half way) or on scene; routes of units under way
     map_units, routes = [], []
     for u in snap.units:
@@ -249,14 +252,18 @@ def avoidance_view(chain, *, dataset: Dataset, lang: str) -> dict | None:
                      for st in chain.steps if st.step in _STEP_NAMES]}
 
 
-def _plan_view(snap: LiveSnapshot, inc, swaps: dict, lang: str) -> dict:
+def _plan_view(snap: LiveSnapshot, inc, swaps: dict, lang: str,
+               no_plan: str | None = None) -> dict:
     plan = snap.plans.get(inc.incident_id)
     head = t("dashboard.plan.head", lang, type=t(f"incident.{inc.incident_type}", lang),
              incident_id=inc.incident_id,
              status=t(f"dashboard.plan.status.{plan.status}", lang) if plan else "")
+    # why there is nothing to decide, and whether "recommend again" may help
+    why = t(f"dashboard.noplan.{no_plan}", lang) if no_plan else ""
+    again = plan is None or plan.status == "rejected"
     if plan is None:
         return {"incident_id": inc.incident_id, "plan_id": None, "head": head, "rows": [],
-                "proposed": False, "missing": ""}
+                "proposed": False, "missing": "", "why": why, "again": again}
     names = {u.unit_id: _unit_label(u, lang) for u in snap.units}
     proposed = plan.status == "proposed"
     swaps = swaps if proposed else {}
@@ -277,7 +284,7 @@ def _plan_view(snap: LiveSnapshot, inc, swaps: dict, lang: str) -> dict:
         })
     missing = plan.payload.get("missing") or {}
     return {"incident_id": inc.incident_id, "plan_id": plan.plan_id, "head": head, "rows": rows,
-            "proposed": proposed,
+            "proposed": proposed, "why": why, "again": again,
             "missing": t("dashboard.plan.missing", lang, what="、".join(
                 f"{t(f'cap.{c}', lang)} {n}" for c, n in missing.items())) if missing else ""}
 
