@@ -24,7 +24,8 @@ from command.model import Dataset, Incident
 
 __all__ = ["unit_statuses", "create_and_recommend", "NEXT_STATUS", "advance_unit",
            "advance_incident", "close_incident", "swap_candidates", "decide", "modify_plan",
-           "NO_PLAN_REASONS", "why_no_plan", "recommend_again", "Approval", "approve"]
+           "NO_PLAN_REASONS", "why_no_plan", "recommend_again", "Approval", "approve",
+           "distance_to_road_m"]
 
 
 def unit_statuses(engine: Engine) -> dict[str, str]:
@@ -194,9 +195,9 @@ def decide(engine: Engine, plan_id: int, decision: str, actor: str, *,
         replace = {}
         for old, new in dict(swaps or {}).items():
             new = {"unit_id": new} if isinstance(new, str) else dict(new)
-            eta_min = (new.get("eta_s") or float("nan")) / 60.0
-            replace[old] = {**new, **reason("dashboard.reason.swapped", old=old,
-                                            eta_min=eta_min).fields()}
+            why = (reason("dashboard.reason.swapped", old=old, eta_min=new["eta_s"] / 60.0)
+                   if new.get("eta_s") else reason("dashboard.reason.swapped_no_eta", old=old))
+            replace[old] = {**new, **why.fields()}
         changes = {"replace": replace} if replace else None
     with store.session_scope(engine) as s:
         if changes:
@@ -390,3 +391,12 @@ def _refresh_conflicts(engine: Engine, network, dataset: Dataset, done, actor: s
                                    limit=limit, max_snap_distance_m=max_snap_distance_m,
                                    now=now))
     return out
+
+
+def distance_to_road_m(network, lat: float, lon: float) -> float:
+    """Metres from (lat, lon) to the nearest road node of ``network`` (what the
+    off-network refusal of :func:`create_and_recommend` measures)."""
+    from command import roads
+
+    _node, dist = roads.snap(network, float(lat), float(lon), max_distance_m=None)
+    return float(dist)

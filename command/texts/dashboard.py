@@ -74,8 +74,14 @@ TABLE: dict[str, tuple[str, str]] = {
                                   "{incidents} is closed"),
     "dashboard.refreshed": ("；另有 {n} 个方案因力量被占用已重新推荐",
                             "; {n} other plan(s) named these units and were proposed anew"),
+    # --- the new-incident form's checks ----------------------------------------------
+    "screen.out_of_range": ("{field}须在 {lo} 至 {hi} 之间（本市路网范围），输入的是 {value}",
+                            "{field} must be between {lo} and {hi} (the city's road "
+                            "network), not {value}"),
     "dashboard.reason.swapped": ("值班员替换 {old}（{eta_min:.1f} 分钟）",
                                  "Swapped in for {old} by the duty officer ({eta_min:.1f} min)"),
+    "dashboard.reason.swapped_no_eta": ("值班员替换 {old}", "Swapped in for {old} by the "
+                                        "duty officer"),
     # --- map ---------------------------------------------------------------------------------
     "dashboard.layer.priority": ("{p}级事件", "Priority {p} incidents"),
     "dashboard.layer.units": ("力量：{status}", "Units: {status}"),

@@ -174,6 +174,7 @@ def recommendation_view(ctx: context.ScreenContext, lat, lon, incident_type: str
     """Create the incident, recommend units and return what the screen shows (JSON-able)."""
     try:
         lat_f, lon_f = _number(lat, "screen.lat", lang), _number(lon, "screen.lon", lang)
+        _in_city(ctx, lat_f, lon_f, lang)
         if incident_type not in INCIDENT_TYPES:
             raise ValueError(t("error.unknown_type", lang, value=incident_type))
         incident_id, plan_id, result = use.create_and_recommend(
@@ -181,8 +182,9 @@ def recommendation_view(ctx: context.ScreenContext, lat, lon, incident_type: str
             lon=lon_f, priority=int(priority or 2), actor=user,
             limit=ctx.settings.recommend_limit,
             max_snap_distance_m=ctx.settings.max_snap_distance_m)
-    except OffNetworkError as exc:
-        return {"error": t("error.off_network", lang, distance_m=_distance_of(exc))}
+    except OffNetworkError:
+        return {"error": t("error.off_network", lang, distance_m=use.distance_to_road_m(
+            ctx.network, lat_f, lon_f))}
     except (ValueError, CommandError) as exc:
         return {"error": str(exc)}
     rows = [{
@@ -210,11 +212,18 @@ def _number(value, key: str, lang: str) -> float:
     return x
 
 
-def _distance_of(exc: OffNetworkError) -> float:
-    for p in exc.problems:
-        if p.field == "distance_m":
-            return float(p.value)
-    return float("nan")
+def _in_city(ctx: context.ScreenContext, lat: float, lon: float, lang: str) -> None:
+    """Refuse a latitude or longitude outside the city's road network (its extent, widened
+    by the snap distance), naming the valid range."""
+    w, s_, e, n = ctx.bbox
+    margin = ctx.settings.max_snap_distance_m / 111_320.0
+    for value, key, lo, hi in (
+            (lat, "screen.lat", s_ - margin, n + margin),
+            (lon, "screen.lon", w - margin / max(0.1, math.cos(math.radians(lat))),
+             e + margin / max(0.1, math.cos(math.radians(lat))))):
+        if not lo <= value <= hi:
+            raise ValueError(t("screen.out_of_range", lang, field=t(key, lang),
+                               lo=f"{lo:.3f}", hi=f"{hi:.3f}", value=f"{value:g}"))
 
 
 def update_view(ctx: context.ScreenContext, lang: str, selected: str | None, *,

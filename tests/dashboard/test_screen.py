@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 
 import numpy as np
@@ -87,7 +88,20 @@ def test_bad_form_input_is_a_clear_message_and_writes_nothing(ctx, screen):
     view = screen.recommendation_view(ctx, "abc", 114.89, "fire", 2, "zh", "t")
     assert view == {"error": "请输入有效的纬度"}
     view = screen.recommendation_view(ctx, 31.5, 114.89, "fire", 2, "en", "t")
-    assert view["error"].startswith("That place is too far from any road")
+    assert view == {"error": "Latitude must be between 29.962 and 30.642 (the city's road "
+                             "network), not 31.5"}
+    view = screen.recommendation_view(ctx, 30.39, 214.89, "fire", 2, "zh", "t")
+    assert view == {"error": "经度须在 114.479 至 115.181 之间（本市路网范围），输入的是 214.89"}
+    # inside the city's extent but 18 km from a road: the real distance, never "nan"
+    view = screen.recommendation_view(ctx, 30.089, 115.15, "fire", 2, "en", "t")
+    m = re.fullmatch(r"That place is too far from any road \((\d+) m\); pick a place near "
+                     r"the network", view["error"])
+    assert m and 17_000 < int(m.group(1)) < 20_000, view
+    for bad in (float("nan"), "nan", float("inf"), None, ""):
+        for lang in ("zh", "en"):
+            msg = screen.recommendation_view(ctx, bad, 114.89, "fire", 2, lang, "t")["error"]
+            assert "nan" not in msg.lower() and msg == t("error.bad_number", lang,
+                                                       field=t("screen.lat", lang))
     with store.session_scope(ctx.engine) as s:
         assert store.list_incidents(s) == []
 
@@ -178,6 +192,17 @@ def test_modify_swaps_a_capable_unit_and_reject_changes_none(ctx, screen):
     again = screen.act(ctx, "approve", str(rec2["plan_id"]), "li", {}, "en")
     assert again == (f"Not done: Plan {rec2['plan_id']} was decided already by li "
                      "(Rejected): nothing to approve")
+
+
+def test_a_swap_without_a_known_eta_says_so_without_nan(ctx, screen):
+    rec = screen.recommendation_view(ctx, 30.39, 114.89, "fire", 2, "en", "li")
+    first = next(r for r in rec["rows"] if r["routed"])
+    spare = next(r["unit_id"] for r in rec["rows"] if not r["routed"])
+    plan = incidents.decide(ctx.engine, rec["plan_id"], "modify", "li",
+                            swaps={first["unit_id"]: spare})  # a bare unit id: no ETA
+    swapped = next(a for a in plan.assignments if a["unit_id"] == spare)
+    assert swapped["reason_en"] == f"Swapped in for {first['unit_id']} by the duty officer"
+    assert "nan" not in swapped["reason_zh"] + swapped["reason_en"]
 
 
 def test_drill_incidents_never_show(ctx, screen):
