@@ -74,8 +74,15 @@ def _hms(at: datetime) -> str:
     return beijing(at).strftime("%H:%M:%S")
 
 
-def _unit_label(u, lang: str) -> str:
-    return u.unit_id if lang == "en" else u.name_zh
+def _unit_labels(units, dataset: Dataset, lang: str) -> dict[str, str]:
+    """unit id -> its name in ``lang``: the Chinese name, or in English its base, its
+    capability and its id (as the recommendation names it, ``dispatch.unit_name``)."""
+    if lang != "en":
+        return {u.unit_id: u.name_zh for u in units}
+    bases = {b.base_id: b.name_en for b in dataset.bases}
+    return {u.unit_id: t("dispatch.unit_name", "en", base=bases.get(u.base_id, u.base_id),
+                         capability=t(f"cap.{u.capability}", "en"), unit_id=u.unit_id)
+            for u in units}
 
 
 def selected_incident(snap: LiveSnapshot, selected: str | None):
@@ -117,6 +124,7 @@ def screen_view(snap: LiveSnapshot, *, dataset: Dataset, lang: str, selected,
     agencies = {a.agency_id: (a.name_en if lang == "en" else a.name_zh)
                 for a in dataset.agencies}
     inc_by_id = {i.incident_id: i for i in snap.incidents}
+    labels = _unit_labels(snap.units, dataset, lang)
     n_share = share.within + share.missed
     kpis = [
         {"key": "available", "value": str(sum(u.status == "available" for u in snap.units)),
@@ -149,14 +157,14 @@ def screen_view(snap: LiveSnapshot, *, dataset: Dataset, lang: str, selected,
     for u in snap.units:
         board.setdefault(u.agency_id, {s: 0 for s in STATUS_COLORS})[u.status] += 1
     board_rows = [{"agency": agencies.get(a, a), "counts": counts} for a, counts in board.items()]
-    active = [{"unit_id": u.unit_id, "label": _unit_label(u, lang), "status": u.status,
+    active = [{"unit_id": u.unit_id, "label": labels[u.unit_id], "status": u.status,
                "status_text": t(f"status.{u.status}", lang), "incident_id": u.incident_id or "",
                "since": _hms(u.status_changed_at) if u.status_changed_at else ""}
               for u in snap.units if u.status in NEXT_STATUS]
     active.sort(key=lambda r: (r["incident_id"], r["unit_id"]))
     ticker = [_ticker_line(e, lang) for e in snap.audit[:TICKER_LINES]]
     sel = selected
-    plan_view = _plan_view(snap, sel, swaps or {}, lang, no_plan) if sel else None
+    plan_view = _plan_view(snap, sel, swaps or {}, lang, no_plan, labels) if sel else None
     # map: units at base, on the road (half way) or on scene; routes of units under way
     map_units, routes = [], []
     for u in snap.units:
@@ -171,7 +179,7 @@ def screen_view(snap: LiveSnapshot, *, dataset: Dataset, lang: str, selected,
             if u.status in ("dispatched", "en_route") and path:
                 routes.append(path)
         map_units.append({"lat": lat, "lon": lon, "status": u.status,
-                          "label": f"{_unit_label(u, lang)} {t(f'status.{u.status}', lang)}"})
+                          "label": f"{labels[u.unit_id]} {t(f'status.{u.status}', lang)}"})
     traces = live_traces(
         incidents=[{"lat": i.lat, "lon": i.lon, "priority": i.priority, "type": i.incident_type,
                     "label": f"{t(f'incident.{i.incident_type}', lang)} {i.incident_id}"}
@@ -253,7 +261,7 @@ def avoidance_view(chain, *, dataset: Dataset, lang: str) -> dict | None:
 
 
 def _plan_view(snap: LiveSnapshot, inc, swaps: dict, lang: str,
-               no_plan: str | None = None) -> dict:
+               no_plan: str | None = None, labels: dict | None = None) -> dict:
     plan = snap.plans.get(inc.incident_id)
     head = t("dashboard.plan.head", lang, type=t(f"incident.{inc.incident_type}", lang),
              incident_id=inc.incident_id,
@@ -264,7 +272,7 @@ def _plan_view(snap: LiveSnapshot, inc, swaps: dict, lang: str,
     if plan is None:
         return {"incident_id": inc.incident_id, "plan_id": None, "head": head, "rows": [],
                 "proposed": False, "missing": "", "why": why, "again": again}
-    names = {u.unit_id: _unit_label(u, lang) for u in snap.units}
+    names = labels or {u.unit_id: u.name_zh for u in snap.units}
     proposed = plan.status == "proposed"
     swaps = swaps if proposed else {}
     rows = []

@@ -256,6 +256,14 @@ def test_render_in_the_chosen_language(ctx, screen):
     planner = screen.screen_update(ctx, "en", rec["incident_id"], perms=permissions_of("planner"))
     assert "ETA" in str(planner[4]) and "Approve" not in str(planner[4])
     assert "act-decide" not in str(planner[4]) and "act-unit" not in str(planner[1])
+    # units have English names on the English screen, the same as the recommendation's
+    v = screen.update_view(ctx, "en", rec["incident_id"])
+    routed = [r["name"] for r in rec["rows"] if r["routed"]]
+    assert [r["name"] for r in v["plan"]["rows"]] == routed
+    assert not any(re.search(r"[\u4e00-\u9fff]", n) for n in routed)
+    screen.act(ctx, "approve", str(rec["plan_id"]), "li", {}, "en")
+    v = screen.update_view(ctx, "en", rec["incident_id"])
+    assert sorted(r["label"] for r in v["active"]) == sorted(routed)
 
 
 def test_shell_texts_and_language_from_query():
