@@ -10,6 +10,7 @@ Must not: render anything, or know who may act (the caller checks the role).
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy.engine import Engine
@@ -18,11 +19,13 @@ from command import store
 from command.app import liaison
 from command.dispatch.reasons import reason
 from command.dispatch.recommend import Recommendation, recommend
-from command.errors import StoreError
+from command.errors import DataError, OffNetworkError, StoreError
 from command.model import Dataset, Incident
 
 __all__ = ["unit_statuses", "create_and_recommend", "NEXT_STATUS", "advance_unit",
-           "advance_incident", "close_incident", "swap_candidates", "decide", "modify_plan"]
+           "advance_incident", "close_incident", "swap_candidates", "decide", "modify_plan",
+           "NO_PLAN_REASONS", "why_no_plan", "recommend_again", "Approval", "approve",
+           "distance_to_road_m"]
 
 
 def unit_statuses(engine: Engine) -> dict[str, str]:
@@ -60,17 +63,26 @@ def create_and_recommend(
         incident_id = store.create_incident(
             s, Incident("", incident_type, float(lat), float(lon), priority, grade), actor,
             is_drill=is_drill, now=now)
-        assignments = [{"unit_id": o.unit_id, "incident_id": incident_id,
-                        "capability": o.capability, "eta_s": round(o.eta_s, 1),
-                        "distance_m": round(o.distance_m, 1), "reason_zh": o.reason_zh,
-                        "reason_en": o.reason_en}
-                       for o in rec.options if o.routed]
-        plan_id = None
-        if assignments:
-            plan_id = store.save_plan(
-                s, {"assignments": assignments, "solver_status": "nearest",
-                    "missing": dict(rec.missing)}, [incident_id], actor, now=now)
+        plan_id = _save_recommended(s, rec, incident_id, actor, now=now)
     return incident_id, plan_id, rec
+
+
+def _save_recommended(s, rec: Recommendation, incident_id: str, actor: str, *,
+                      now: datetime | None, replaces: int | None = None) -> int | None:
+    """Save the routed units of ``rec`` as a proposed plan for ``incident_id``; None (and
+    nothing saved) when no unit is routed."""
+    assignments = [{"unit_id": o.unit_id, "incident_id": incident_id,
+                    "capability": o.capability, "eta_s": round(o.eta_s, 1),
+                    "distance_m": round(o.distance_m, 1), "reason_zh": o.reason_zh,
+                    "reason_en": o.reason_en}
+                   for o in rec.options if o.routed]
+    if not assignments:
+        return None
+    payload = {"assignments": assignments, "solver_status": "nearest",
+               "missing": dict(rec.missing)}
+    if replaces is not None:
+        payload["replaces"] = replaces
+    return store.save_plan(s, payload, [incident_id], actor, now=now)
 
 #: The status a unit bound to an incident moves to next (the buttons of the unit board).
 #: ``out_of_service`` is a separate decision, not a step of the cycle.
@@ -183,9 +195,9 @@ def decide(engine: Engine, plan_id: int, decision: str, actor: str, *,
         replace = {}
         for old, new in dict(swaps or {}).items():
             new = {"unit_id": new} if isinstance(new, str) else dict(new)
-            eta_min = (new.get("eta_s") or float("nan")) / 60.0
-            replace[old] = {**new, **reason("dashboard.reason.swapped", old=old,
-                                            eta_min=eta_min).fields()}
+            why = (reason("dashboard.reason.swapped", old=old, eta_min=new["eta_s"] / 60.0)
+                   if new.get("eta_s") else reason("dashboard.reason.swapped_no_eta", old=old))
+            replace[old] = {**new, **why.fields()}
         changes = {"replace": replace} if replace else None
     with store.session_scope(engine) as s:
         if changes:
@@ -223,3 +235,168 @@ def modify_plan(engine: Engine, network, dataset: Dataset, plan_id: int,
     full = {old: next((c for c in candidates.get(old, []) if c["unit_id"] == new), new)
             for old, new in chosen.items()}
     return decide(engine, plan_id, "modify", actor, swaps=full, now=now)
+
+
+#: Why an open incident has no plan to decide (``dashboard.noplan.<reason>`` texts):
+#: off the road network, no unit of the city has a capability its package needs, every
+#: capable unit is committed elsewhere, none of the available ones can reach it by road,
+#: or capable units are available now (recommend again).
+NO_PLAN_REASONS = ("off_network", "none_capable", "all_committed", "unreachable",
+                   "can_recommend")
+
+
+def _recommend_for(network, dataset: Dataset, inc, statuses: Mapping[str, str], *,
+                   limit: int, max_snap_distance_m: float) -> tuple[Recommendation | None, str]:
+    """The recommendation for a stored incident now, or None and the reason why none."""
+    try:
+        rec = recommend(network, dataset, lat=inc.lat, lon=inc.lon,
+                        incident_type=inc.incident_type, grade=inc.grade,
+                        unit_status=statuses, limit=limit,
+                        max_snap_distance_m=max_snap_distance_m)
+    except OffNetworkError:
+        return None, "off_network"
+    except DataError:
+        return None, "none_capable"
+    if any(o.routed for o in rec.options):
+        return rec, "can_recommend"
+    capable = [u for u in dataset.teams if u.capability in rec.package]
+    if not capable:
+        return None, "none_capable"
+    if not any(statuses.get(u.unit_id, u.status) == "available" for u in capable):
+        return None, "all_committed"
+    return None, "unreachable"
+
+
+def why_no_plan(engine: Engine, network, dataset: Dataset, incident_id: str, *,
+                max_snap_distance_m: float, limit: int = 10) -> str:
+    """Why incident ``incident_id`` has no plan now: one of :data:`NO_PLAN_REASONS`
+    (``can_recommend`` when capable units could go now)."""
+    with store.session_scope(engine, read_only=True) as s:
+        inc = store.get_incident(s, incident_id)
+        statuses = {u.unit_id: u.status for u in store.list_units(s)}
+    return _recommend_for(network, dataset, inc, statuses, limit=limit,
+                          max_snap_distance_m=max_snap_distance_m)[1]
+
+
+def recommend_again(engine: Engine, network, dataset: Dataset, incident_id: str, actor: str,
+                    *, limit: int, max_snap_distance_m: float,
+                    now: datetime | None = None) -> dict[str, tuple[int | None, str]]:
+    """Propose a new plan for an open incident on the units available now.
+
+    A proposed plan naming the incident is superseded: it is rejected (audited as
+    ``actor``) and each of its incidents gets a new plan (its payload's ``replaces``
+    names the old one), all in one transaction. Returns incident id -> (new plan id, or
+    None and the reason from :data:`NO_PLAN_REASONS`).
+
+    Raises
+    ------
+    StoreError
+        No such incident, or it is closed.
+    """
+    with store.session_scope(engine) as s:
+        inc = store.get_incident(s, incident_id)
+        if inc.status != "open":
+            raise StoreError(f"incident {incident_id} is {inc.status}: nothing to recommend")
+        newest = store.list_plans(s, incident_id=incident_id, is_drill=inc.is_drill, limit=1)
+        stale = newest[0] if newest and newest[0].status == "proposed" else None
+        ids = list(stale.incident_ids) if stale is not None else [incident_id]
+        if stale is not None:
+            store.decide_plan(s, stale.plan_id, "reject", actor, now=now)
+        statuses = {u.unit_id: u.status for u in store.list_units(s)}
+        out: dict[str, tuple[int | None, str]] = {}
+        for i in ids:
+            other = store.get_incident(s, i)
+            if other.status != "open":
+                continue
+            rec, why = _recommend_for(network, dataset, other, statuses, limit=limit,
+                                      max_snap_distance_m=max_snap_distance_m)
+            plan_id = (_save_recommended(s, rec, i, actor, now=now,
+                                         replaces=stale.plan_id if stale else None)
+                       if rec is not None else None)
+            out[i] = (plan_id, why if plan_id is None else "")
+    return out
+
+
+@dataclass(frozen=True)
+class Approval:
+    """What came of approving a plan.
+
+    ``outcome``: ``approved``; ``reproposed`` (units of the plan were taken by another
+    plan: ``taken`` names them, and ``new_plans`` holds the incidents' new plans);
+    ``decided`` (decided already, as ``status`` by ``by``); ``closed`` (its incident was
+    closed). ``refreshed``: after an approval, other proposed plans that named a unit now
+    dispatched, re-proposed (incident id -> (new plan id or None, reason)).
+    """
+
+    outcome: str
+    plan_id: int
+    taken: tuple[str, ...] = ()
+    new_plans: Mapping[str, tuple[int | None, str]] = field(default_factory=dict)
+    refreshed: Mapping[str, tuple[int | None, str]] = field(default_factory=dict)
+    status: str = ""
+    by: str = ""
+
+
+def approve(engine: Engine, network, dataset: Dataset, plan_id: int, actor: str, *,
+            limit: int, max_snap_distance_m: float, swaps: Mapping[str, str] | None = None,
+            now: datetime | None = None) -> Approval:
+    """Approve plan ``plan_id`` (with ``swaps`` as :func:`modify_plan`) as ``actor`` and
+    keep every other proposed plan carried out-able.
+
+    If a unit of the plan is no longer available (another plan took it), the plan is
+    re-proposed on the units available now (:func:`recommend_again`) instead of refused.
+    After an approval, every other live proposed plan naming a unit just dispatched is
+    re-proposed the same way, so no plan on the screen names a committed unit.
+    """
+    with store.session_scope(engine, read_only=True) as s:
+        plan = store.get_plan(s, plan_id)
+        closed = [i for i in plan.incident_ids if store.get_incident(s, i).status != "open"]
+    if plan.status != "proposed":
+        return Approval("decided", plan_id, status=plan.status, by=plan.decided_by or "")
+    if closed:
+        return Approval("closed", plan_id, taken=tuple(closed))
+    try:
+        if swaps and any(swaps.values()):
+            done = modify_plan(engine, network, dataset, plan_id, swaps, actor, now=now)
+        else:
+            done = decide(engine, plan_id, "approve", actor, now=now)
+    except StoreError:
+        statuses = unit_statuses(engine)
+        names = {a["unit_id"] for a in plan.assignments} | {
+            v for v in (swaps or {}).values() if v}
+        taken = tuple(sorted(u for u in names if statuses.get(u) != "available"))
+        if not taken or plan.is_drill:
+            raise
+        new = recommend_again(engine, network, dataset, plan.incident_ids[0], actor,
+                              limit=limit, max_snap_distance_m=max_snap_distance_m, now=now)
+        return Approval("reproposed", plan_id, taken=taken, new_plans=new)
+    return Approval("approved", plan_id, refreshed=_refresh_conflicts(
+        engine, network, dataset, done, actor, limit=limit,
+        max_snap_distance_m=max_snap_distance_m, now=now))
+
+
+def _refresh_conflicts(engine: Engine, network, dataset: Dataset, done, actor: str, *,
+                       limit: int, max_snap_distance_m: float,
+                       now: datetime | None) -> dict[str, tuple[int | None, str]]:
+    """Re-propose every live proposed plan that names a unit of the decided plan ``done``."""
+    if done.is_drill:
+        return {}
+    units = {a["unit_id"] for a in done.assignments}
+    with store.session_scope(engine, read_only=True) as s:
+        stale = [p for p in store.list_plans(s, status="proposed", limit=500)
+                 if units & {a["unit_id"] for a in p.assignments}]
+    out: dict[str, tuple[int | None, str]] = {}
+    for p in stale:
+        out.update(recommend_again(engine, network, dataset, p.incident_ids[0], actor,
+                                   limit=limit, max_snap_distance_m=max_snap_distance_m,
+                                   now=now))
+    return out
+
+
+def distance_to_road_m(network, lat: float, lon: float) -> float:
+    """Metres from (lat, lon) to the nearest road node of ``network`` (what the
+    off-network refusal of :func:`create_and_recommend` measures)."""
+    from command import roads
+
+    _node, dist = roads.snap(network, float(lat), float(lon), max_distance_m=None)
+    return float(dist)

@@ -40,8 +40,48 @@ TABLE: dict[str, tuple[str, str]] = {
     "dashboard.close": ("结案", "Close"),
     "dashboard.done": ("已记录：{what}", "Recorded: {what}"),
     "dashboard.failed": ("未能完成：{detail}", "Not done: {detail}"),
+    # --- an incident without a plan, and approvals that could not go through ----------
+    "dashboard.noplan.off_network": ("事件位置离道路过远，无法推荐力量：请核对坐标后重新推荐",
+                                     "The incident is too far from any road to recommend "
+                                     "units: check its coordinates, then recommend again"),
+    "dashboard.noplan.none_capable": ("全市没有能处置此类事件的力量：请协调外部增援",
+                                      "No unit in the city can handle this type of incident: "
+                                      "ask for outside help"),
+    "dashboard.noplan.all_committed": ("能处置的力量均已出动：有力量返回待命后请重新推荐",
+                                       "Every capable unit is committed: recommend again "
+                                       "once one is back and available"),
+    "dashboard.noplan.unreachable": ("可用的力量均无法经道路到达：请核对道路封闭情况",
+                                     "No available capable unit can reach it by road: "
+                                     "check the closed roads"),
+    "dashboard.noplan.can_recommend": ("暂无待决方案；现有可用力量，可重新推荐",
+                                       "No plan to decide; capable units are available now: "
+                                       "recommend again"),
+    "dashboard.recommend_again": ("重新推荐", "Recommend again"),
+    "dashboard.recommended": ("已重新推荐方案 {plan_id}：请核对后批准",
+                              "New plan {plan_id} proposed: check it, then approve"),
+    "dashboard.reproposed": ("方案 {plan_id} 中的 {units} 已被其他方案调派；"
+                             "已重新推荐方案 {new}：请核对后批准",
+                             "{units} of plan {plan_id} were dispatched by another plan; "
+                             "new plan {new} proposed: check it, then approve"),
+    "dashboard.reproposed_none": ("方案 {plan_id} 中的 {units} 已被其他方案调派；{why}",
+                                  "{units} of plan {plan_id} were dispatched by another "
+                                  "plan. {why}"),
+    "dashboard.decided_already": ("方案 {plan_id} 已由 {by} 处理（{status}）：无需再次批准",
+                                  "Plan {plan_id} was decided already by {by} ({status}): "
+                                  "nothing to approve"),
+    "dashboard.incident_closed": ("方案 {plan_id} 的事件 {incidents} 已结案：无法调派",
+                                  "Plan {plan_id} cannot be carried out: incident "
+                                  "{incidents} is closed"),
+    "dashboard.refreshed": ("；另有 {n} 个方案因力量被占用已重新推荐",
+                            "; {n} other plan(s) named these units and were proposed anew"),
+    # --- the new-incident form's checks ----------------------------------------------
+    "screen.out_of_range": ("{field}须在 {lo} 至 {hi} 之间（本市路网范围），输入的是 {value}",
+                            "{field} must be between {lo} and {hi} (the city's road "
+                            "network), not {value}"),
     "dashboard.reason.swapped": ("值班员替换 {old}（{eta_min:.1f} 分钟）",
                                  "Swapped in for {old} by the duty officer ({eta_min:.1f} min)"),
+    "dashboard.reason.swapped_no_eta": ("值班员替换 {old}", "Swapped in for {old} by the "
+                                        "duty officer"),
     # --- map ---------------------------------------------------------------------------------
     "dashboard.layer.priority": ("{p}级事件", "Priority {p} incidents"),
     "dashboard.layer.units": ("力量：{status}", "Units: {status}"),

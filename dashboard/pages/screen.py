@@ -62,9 +62,11 @@ LAYER_KEYS = views.LAYER_KEYS
 ACT_PERMISSIONS = {"act-decide": "plan.decide", "act-unit": "unit.advance",
                    "act-close": "incident.close", "act-avoid": "avoidance.stop"}
 _OP_KIND = {"approve": "act-decide", "modify": "act-decide", "reject": "act-decide",
-            "advance": "act-unit", "advance_all": "act-unit", "close": "act-close"}
-#: How many rows each wall panel shows before "n more" (no scrolling on a wall).
-MAX_INCIDENTS, MAX_ACTIVE = 9, 9
+            "recommend": "act-decide", "advance": "act-unit", "advance_all": "act-unit",
+            "close": "act-close"}
+#: How many rows the incident list and the active units show before "n more"; the panels
+#: keep a minimum height and scroll inside themselves (never the page).
+MAX_INCIDENTS, MAX_ACTIVE = 100, 150
 
 
 def base_figure(ctx: context.ScreenContext, lang: str):
@@ -172,6 +174,7 @@ def recommendation_view(ctx: context.ScreenContext, lat, lon, incident_type: str
     """Create the incident, recommend units and return what the screen shows (JSON-able)."""
     try:
         lat_f, lon_f = _number(lat, "screen.lat", lang), _number(lon, "screen.lon", lang)
+        _in_city(ctx, lat_f, lon_f, lang)
         if incident_type not in INCIDENT_TYPES:
             raise ValueError(t("error.unknown_type", lang, value=incident_type))
         incident_id, plan_id, result = use.create_and_recommend(
@@ -179,8 +182,9 @@ def recommendation_view(ctx: context.ScreenContext, lat, lon, incident_type: str
             lon=lon_f, priority=int(priority or 2), actor=user,
             limit=ctx.settings.recommend_limit,
             max_snap_distance_m=ctx.settings.max_snap_distance_m)
-    except OffNetworkError as exc:
-        return {"error": t("error.off_network", lang, distance_m=_distance_of(exc))}
+    except OffNetworkError:
+        return {"error": t("error.off_network", lang, distance_m=use.distance_to_road_m(
+            ctx.network, lat_f, lon_f))}
     except (ValueError, CommandError) as exc:
         return {"error": str(exc)}
     rows = [{
@@ -208,11 +212,18 @@ def _number(value, key: str, lang: str) -> float:
     return x
 
 
-def _distance_of(exc: OffNetworkError) -> float:
-    for p in exc.problems:
-        if p.field == "distance_m":
-            return float(p.value)
-    return float("nan")
+def _in_city(ctx: context.ScreenContext, lat: float, lon: float, lang: str) -> None:
+    """Refuse a latitude or longitude outside the city's road network (its extent, widened
+    by the snap distance), naming the valid range."""
+    w, s_, e, n = ctx.bbox
+    margin = ctx.settings.max_snap_distance_m / 111_320.0
+    for value, key, lo, hi in (
+            (lat, "screen.lat", s_ - margin, n + margin),
+            (lon, "screen.lon", w - margin / max(0.1, math.cos(math.radians(lat))),
+             e + margin / max(0.1, math.cos(math.radians(lat))))):
+        if not lo <= value <= hi:
+            raise ValueError(t("screen.out_of_range", lang, field=t(key, lang),
+                               lo=f"{lo:.3f}", hi=f"{hi:.3f}", value=f"{value:g}"))
 
 
 def update_view(ctx: context.ScreenContext, lang: str, selected: str | None, *,
@@ -224,6 +235,10 @@ def update_view(ctx: context.ScreenContext, lang: str, selected: str | None, *,
     plan = snap.plans.get(sel.incident_id) if sel else None
     swaps = (swap_candidates(ctx.engine, ctx.network, ctx.dataset, plan.plan_id)
              if plan is not None and plan.status == "proposed" else {})
+    no_plan = (use.why_no_plan(ctx.engine, ctx.network, ctx.dataset, sel.incident_id,
+                               max_snap_distance_m=ctx.settings.max_snap_distance_m,
+                               limit=ctx.settings.recommend_limit)
+               if sel is not None and (plan is None or plan.status == "rejected") else None)
 
     def route(inc, unit):
         return route_coords(ctx.network, to_lat=inc.lat, to_lon=inc.lon,
@@ -233,7 +248,7 @@ def update_view(ctx: context.ScreenContext, lang: str, selected: str | None, *,
         snap, dataset=ctx.dataset, lang=lang, selected=sel,
         share=share_within_standard(snap, ctx.settings), route=route, swaps=swaps,
         overlay=scenario_overlay(ctx.engine, ctx.network, ctx.dataset, ctx.settings),
-        materials_short=materials_short)
+        materials_short=materials_short, no_plan=no_plan)
 
 
 # --- rendering (plain data -> components) ---------------------------------------------
@@ -306,8 +321,14 @@ def render_plan(view: dict | None, lang: str, perms: frozenset):
     if view is None:
         return html.Div(t("dashboard.no_open", lang), className="empty")
     parts = [html.Div(view["head"], className="plan-head")]
+    # no plan to decide: say why, and offer a new recommendation
+    again = ([html.Div(view["why"], className="missing no-plan")] if view.get("why") else [])
+    if view.get("again"):
+        again.append(html.Div(className="decide", children=[_act(
+            "recommend", view["incident_id"], t("dashboard.recommend_again", lang), "act go",
+            perms=perms)]))
     if view["plan_id"] is None:
-        return parts + [html.Div(t("dashboard.no_plan", lang), className="empty")]
+        return parts + (again or [html.Div(t("dashboard.no_plan", lang), className="empty")])
     deciding = view["proposed"] and "plan.decide" in perms
     head = [t("col.unit", lang), t("col.capability", lang), t("col.eta", lang),
             t("col.reason", lang)] + ([t("dashboard.swap", lang)] if deciding else [])
@@ -321,17 +342,19 @@ def render_plan(view: dict | None, lang: str, perms: frozenset):
                 placeholder=t("dashboard.swap_none", lang), clearable=True, searchable=False,
                 className="swap")))
         body.append(html.Tr(cells))
-    parts.append(html.Table(className="rec", id="rec-rows", children=[
-        html.Thead(html.Tr([html.Th(h) for h in head])), html.Tbody(body)]))
+    rows = [html.Table(className="rec", id="rec-rows", children=[
+        html.Thead(html.Tr([html.Th(h) for h in head])), html.Tbody(body)])]
     if view["missing"]:
-        parts.append(html.Div(view["missing"], className="missing"))
+        rows.append(html.Div(view["missing"], className="missing"))
+    # the rows scroll inside the panel; the decision bar below them always shows
+    parts.append(html.Div(rows, className="plan-rows"))
     if deciding:
         parts.append(html.Div(className="decide", children=[
             _act("approve", view["plan_id"], t("dashboard.approve", lang), "act go", perms=perms),
             _act("modify", view["plan_id"], t("dashboard.modify", lang), "act", perms=perms),
             _act("reject", view["plan_id"], t("dashboard.reject", lang), "act stop", perms=perms),
         ]))
-    return parts
+    return parts + again
 
 
 def liaison_update(ctx: context.ScreenContext, lang: str, *,
@@ -411,13 +434,21 @@ def act(ctx: context.ScreenContext, op: str, target: str, user: str, swaps: dict
     labels = {"approve": "dashboard.approve", "modify": "dashboard.modify",
               "reject": "dashboard.reject", "advance": "dashboard.advance",
               "advance_all": "dashboard.advance_all", "close": "dashboard.close"}
+    limits = {"limit": ctx.settings.recommend_limit,
+              "max_snap_distance_m": ctx.settings.max_snap_distance_m}
     try:
-        if op in ("approve", "reject"):
-            use.decide(ctx.engine, int(target), op, user)
-        elif op == "modify":
-            if not any(swaps.values()):
+        if op in ("approve", "modify"):
+            if op == "modify" and not any(swaps.values()):
                 return t("dashboard.failed", lang, detail=t("dashboard.swap_none", lang))
-            use.modify_plan(ctx.engine, ctx.network, ctx.dataset, int(target), swaps, user)
+            done = use.approve(ctx.engine, ctx.network, ctx.dataset, int(target), user,
+                               swaps=swaps if op == "modify" else None, **limits)
+            return approval_text(done, op, lang)
+        if op == "recommend":
+            new = use.recommend_again(ctx.engine, ctx.network, ctx.dataset, target, user,
+                                      **limits)
+            return _proposed_text(new, lang)
+        if op == "reject":
+            use.decide(ctx.engine, int(target), op, user)
         elif op == "advance":
             use.advance_unit(ctx.engine, target, user)
         elif op == "advance_all":
@@ -429,6 +460,42 @@ def act(ctx: context.ScreenContext, op: str, target: str, user: str, swaps: dict
     except (CommandError, ValueError) as exc:
         return t("dashboard.failed", lang, detail=str(exc))
     return t("dashboard.done", lang, what=f"{t(labels[op], lang)} {target}")
+
+
+def _proposed_text(new: dict, lang: str) -> str:
+    """What a re-proposal gave: the new plan(s) to check, or why there is none."""
+    ids = [str(p) for p, _why in new.values() if p is not None]
+    if ids:
+        return t("dashboard.recommended", lang, plan_id="、".join(ids))
+    why = next((w for _p, w in new.values() if w), "all_committed")
+    return t("dashboard.failed", lang, detail=t(f"dashboard.noplan.{why}", lang))
+
+
+def approval_text(done: use.Approval, op: str, lang: str) -> str:
+    """The translated message of an approval (:func:`command.app.incidents.approve`):
+    what was done, or why not and what to do."""
+    label = t("dashboard.approve" if op == "approve" else "dashboard.modify", lang)
+    if done.outcome == "approved":
+        more = t("dashboard.refreshed", lang, n=len(done.refreshed)) if done.refreshed else ""
+        return t("dashboard.done", lang, what=f"{label} {done.plan_id}") + more
+    if done.outcome == "decided":
+        return t("dashboard.failed", lang, detail=t(
+            "dashboard.decided_already", lang, plan_id=done.plan_id, by=done.by,
+            status=t(f"dashboard.plan.status.{done.status}", lang)))
+    if done.outcome == "closed":
+        return t("dashboard.failed", lang, detail=t(
+            "dashboard.incident_closed", lang, plan_id=done.plan_id,
+            incidents="、".join(done.taken)))
+    units = "、".join(done.taken)
+    ids = [str(p) for p, _why in done.new_plans.values() if p is not None]
+    if ids:
+        return t("dashboard.failed", lang, detail=t(
+            "dashboard.reproposed", lang, plan_id=done.plan_id, units=units,
+            new="、".join(ids)))
+    why = next((w for _p, w in done.new_plans.values() if w), "all_committed")
+    return t("dashboard.failed", lang, detail=t(
+        "dashboard.reproposed_none", lang, plan_id=done.plan_id, units=units,
+        why=t(f"dashboard.noplan.{why}", lang)))
 
 
 def avoidance_children(ctx: context.ScreenContext, lang: str, perms: frozenset):

@@ -74,8 +74,15 @@ def _hms(at: datetime) -> str:
     return beijing(at).strftime("%H:%M:%S")
 
 
-def _unit_label(u, lang: str) -> str:
-    return u.unit_id if lang == "en" else u.name_zh
+def _unit_labels(units, dataset: Dataset, lang: str) -> dict[str, str]:
+    """unit id -> its name in ``lang``: the Chinese name, or in English its base, its
+    capability and its id (as the recommendation names it, ``dispatch.unit_name``)."""
+    if lang != "en":
+        return {u.unit_id: u.name_zh for u in units}
+    bases = {b.base_id: b.name_en for b in dataset.bases}
+    return {u.unit_id: t("dispatch.unit_name", "en", base=bases.get(u.base_id, u.base_id),
+                         capability=t(f"cap.{u.capability}", "en"), unit_id=u.unit_id)
+            for u in units}
 
 
 def selected_incident(snap: LiveSnapshot, selected: str | None):
@@ -94,7 +101,7 @@ def selected_incident(snap: LiveSnapshot, selected: str | None):
 def screen_view(snap: LiveSnapshot, *, dataset: Dataset, lang: str, selected,
                 share: StandardShare, route: Route, swaps: dict | None = None,
                 overlay: ScenarioOverlay | None = None,
-                materials_short: int | None = None) -> dict:
+                materials_short: int | None = None, no_plan: str | None = None) -> dict:
     """Everything the live screen shows, as plain data (JSON-able; no Dash).
 
     Parameters
@@ -110,10 +117,14 @@ def screen_view(snap: LiveSnapshot, *, dataset: Dataset, lang: str, selected,
     overlay : the active scenario's zones and closed roads, or None.
     materials_short : items short in the material allocation of the current store
         state, when the material reserves page has computed it; None when unknown.
+    no_plan : why the selected incident has no plan to decide (one of
+        :data:`command.app.incidents.NO_PLAN_REASONS`), when it has none or its plan
+        was rejected.
     """
     agencies = {a.agency_id: (a.name_en if lang == "en" else a.name_zh)
                 for a in dataset.agencies}
     inc_by_id = {i.incident_id: i for i in snap.incidents}
+    labels = _unit_labels(snap.units, dataset, lang)
     n_share = share.within + share.missed
     kpis = [
         {"key": "available", "value": str(sum(u.status == "available" for u in snap.units)),
@@ -146,14 +157,14 @@ def screen_view(snap: LiveSnapshot, *, dataset: Dataset, lang: str, selected,
     for u in snap.units:
         board.setdefault(u.agency_id, {s: 0 for s in STATUS_COLORS})[u.status] += 1
     board_rows = [{"agency": agencies.get(a, a), "counts": counts} for a, counts in board.items()]
-    active = [{"unit_id": u.unit_id, "label": _unit_label(u, lang), "status": u.status,
+    active = [{"unit_id": u.unit_id, "label": labels[u.unit_id], "status": u.status,
                "status_text": t(f"status.{u.status}", lang), "incident_id": u.incident_id or "",
                "since": _hms(u.status_changed_at) if u.status_changed_at else ""}
               for u in snap.units if u.status in NEXT_STATUS]
     active.sort(key=lambda r: (r["incident_id"], r["unit_id"]))
     ticker = [_ticker_line(e, lang) for e in snap.audit[:TICKER_LINES]]
     sel = selected
-    plan_view = _plan_view(snap, sel, swaps or {}, lang) if sel else None
+    plan_view = _plan_view(snap, sel, swaps or {}, lang, no_plan, labels) if sel else None
     # map: units at base, on the road (half way) or on scene; routes of units under way
     map_units, routes = [], []
     for u in snap.units:
@@ -168,7 +179,7 @@ def screen_view(snap: LiveSnapshot, *, dataset: Dataset, lang: str, selected,
             if u.status in ("dispatched", "en_route") and path:
                 routes.append(path)
         map_units.append({"lat": lat, "lon": lon, "status": u.status,
-                          "label": f"{_unit_label(u, lang)} {t(f'status.{u.status}', lang)}"})
+                          "label": f"{labels[u.unit_id]} {t(f'status.{u.status}', lang)}"})
     traces = live_traces(
         incidents=[{"lat": i.lat, "lon": i.lon, "priority": i.priority, "type": i.incident_type,
                     "label": f"{t(f'incident.{i.incident_type}', lang)} {i.incident_id}"}
@@ -249,15 +260,19 @@ def avoidance_view(chain, *, dataset: Dataset, lang: str) -> dict | None:
                      for st in chain.steps if st.step in _STEP_NAMES]}
 
 
-def _plan_view(snap: LiveSnapshot, inc, swaps: dict, lang: str) -> dict:
+def _plan_view(snap: LiveSnapshot, inc, swaps: dict, lang: str,
+               no_plan: str | None = None, labels: dict | None = None) -> dict:
     plan = snap.plans.get(inc.incident_id)
     head = t("dashboard.plan.head", lang, type=t(f"incident.{inc.incident_type}", lang),
              incident_id=inc.incident_id,
              status=t(f"dashboard.plan.status.{plan.status}", lang) if plan else "")
+    # why there is nothing to decide, and whether "recommend again" may help
+    why = t(f"dashboard.noplan.{no_plan}", lang) if no_plan else ""
+    again = plan is None or plan.status == "rejected"
     if plan is None:
         return {"incident_id": inc.incident_id, "plan_id": None, "head": head, "rows": [],
-                "proposed": False, "missing": ""}
-    names = {u.unit_id: _unit_label(u, lang) for u in snap.units}
+                "proposed": False, "missing": "", "why": why, "again": again}
+    names = labels or {u.unit_id: u.name_zh for u in snap.units}
     proposed = plan.status == "proposed"
     swaps = swaps if proposed else {}
     rows = []
@@ -277,7 +292,7 @@ def _plan_view(snap: LiveSnapshot, inc, swaps: dict, lang: str) -> dict:
         })
     missing = plan.payload.get("missing") or {}
     return {"incident_id": inc.incident_id, "plan_id": plan.plan_id, "head": head, "rows": rows,
-            "proposed": proposed,
+            "proposed": proposed, "why": why, "again": again,
             "missing": t("dashboard.plan.missing", lang, what="、".join(
                 f"{t(f'cap.{c}', lang)} {n}" for c, n in missing.items())) if missing else ""}
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 
 import numpy as np
@@ -87,7 +88,20 @@ def test_bad_form_input_is_a_clear_message_and_writes_nothing(ctx, screen):
     view = screen.recommendation_view(ctx, "abc", 114.89, "fire", 2, "zh", "t")
     assert view == {"error": "请输入有效的纬度"}
     view = screen.recommendation_view(ctx, 31.5, 114.89, "fire", 2, "en", "t")
-    assert view["error"].startswith("That place is too far from any road")
+    assert view == {"error": "Latitude must be between 29.962 and 30.642 (the city's road "
+                             "network), not 31.5"}
+    view = screen.recommendation_view(ctx, 30.39, 214.89, "fire", 2, "zh", "t")
+    assert view == {"error": "经度须在 114.479 至 115.181 之间（本市路网范围），输入的是 214.89"}
+    # inside the city's extent but 18 km from a road: the real distance, never "nan"
+    view = screen.recommendation_view(ctx, 30.089, 115.15, "fire", 2, "en", "t")
+    m = re.fullmatch(r"That place is too far from any road \((\d+) m\); pick a place near "
+                     r"the network", view["error"])
+    assert m and 17_000 < int(m.group(1)) < 20_000, view
+    for bad in (float("nan"), "nan", float("inf"), None, ""):
+        for lang in ("zh", "en"):
+            msg = screen.recommendation_view(ctx, bad, 114.89, "fire", 2, lang, "t")["error"]
+            assert "nan" not in msg.lower() and msg == t("error.bad_number", lang,
+                                                       field=t("screen.lat", lang))
     with store.session_scope(ctx.engine) as s:
         assert store.list_incidents(s) == []
 
@@ -174,9 +188,21 @@ def test_modify_swaps_a_capable_unit_and_reject_changes_none(ctx, screen):
         assert store.get_plan(s, rec2["plan_id"]).status == "rejected"
         assert all(store.get_unit(s, r["unit_id"]).status == "available"
                    for r in rec2["rows"] if r["routed"])
-    # deciding twice is refused with the store's reason, in the interface language
+    # deciding twice is refused with a translated reason and what to do
     again = screen.act(ctx, "approve", str(rec2["plan_id"]), "li", {}, "en")
-    assert again.startswith("Not done:") and "rejected already" in again
+    assert again == (f"Not done: Plan {rec2['plan_id']} was decided already by li "
+                     "(Rejected): nothing to approve")
+
+
+def test_a_swap_without_a_known_eta_says_so_without_nan(ctx, screen):
+    rec = screen.recommendation_view(ctx, 30.39, 114.89, "fire", 2, "en", "li")
+    first = next(r for r in rec["rows"] if r["routed"])
+    spare = next(r["unit_id"] for r in rec["rows"] if not r["routed"])
+    plan = incidents.decide(ctx.engine, rec["plan_id"], "modify", "li",
+                            swaps={first["unit_id"]: spare})  # a bare unit id: no ETA
+    swapped = next(a for a in plan.assignments if a["unit_id"] == spare)
+    assert swapped["reason_en"] == f"Swapped in for {first['unit_id']} by the duty officer"
+    assert "nan" not in swapped["reason_zh"] + swapped["reason_en"]
 
 
 def test_drill_incidents_never_show(ctx, screen):
@@ -230,6 +256,14 @@ def test_render_in_the_chosen_language(ctx, screen):
     planner = screen.screen_update(ctx, "en", rec["incident_id"], perms=permissions_of("planner"))
     assert "ETA" in str(planner[4]) and "Approve" not in str(planner[4])
     assert "act-decide" not in str(planner[4]) and "act-unit" not in str(planner[1])
+    # units have English names on the English screen, the same as the recommendation's
+    v = screen.update_view(ctx, "en", rec["incident_id"])
+    routed = [r["name"] for r in rec["rows"] if r["routed"]]
+    assert [r["name"] for r in v["plan"]["rows"]] == routed
+    assert not any(re.search(r"[\u4e00-\u9fff]", n) for n in routed)
+    screen.act(ctx, "approve", str(rec["plan_id"]), "li", {}, "en")
+    v = screen.update_view(ctx, "en", rec["incident_id"])
+    assert sorted(r["label"] for r in v["active"]) == sorted(routed)
 
 
 def test_shell_texts_and_language_from_query():
@@ -275,3 +309,77 @@ def test_a_scenario_brings_zones_closures_and_incidents(ctx, screen):
     assert scenarios.active_scenario(ctx.engine) is None
     v = screen.update_view(ctx, "zh", None)
     assert v["traces"]["zones.red"]["x"] == [] and v["traces"]["closed"]["x"] == []
+
+
+def _names(ctx, plan_id) -> set[str]:
+    with store.session_scope(ctx.engine, read_only=True) as s:
+        return {a["unit_id"] for a in store.get_plan(s, plan_id).assignments}
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_two_incidents_at_one_place_get_plans_on_free_units(ctx, screen, lang):
+    """Approving the first incident's plan re-proposes the second's (it named the same
+    units); a plan whose units another plan took (approved from the command line) is
+    re-proposed on approval, with a translated message that says what to do."""
+    first = screen.recommendation_view(ctx, 30.39, 114.89, "fire", 1, lang, "王伟")
+    second = screen.recommendation_view(ctx, 30.39, 114.89, "fire", 1, lang, "王伟")
+    taken = _names(ctx, first["plan_id"])
+    assert taken == _names(ctx, second["plan_id"])  # both name the nearest units
+    msg = screen.act(ctx, "approve", str(first["plan_id"]), "王伟", {}, lang)
+    assert msg == {"zh": f"已记录：批准 {first['plan_id']}；另有 1 个方案因力量被占用已重新推荐",
+                   "en": f"Recorded: Approve {first['plan_id']}; 1 other plan(s) named these "
+                         "units and were proposed anew"}[lang]
+    v = screen.update_view(ctx, lang, second["incident_id"])
+    plan = v["plan"]
+    assert plan["proposed"] and plan["plan_id"] != second["plan_id"]
+    assert plan["rows"] and not ({r["unit_id"] for r in plan["rows"]} & taken)
+    assert screen.act(ctx, "approve", str(plan["plan_id"]), "王伟", {}, lang) == \
+        t("dashboard.done", lang, what=f"{t('dashboard.approve', lang)} {plan['plan_id']}")
+    # a third and fourth at one place; the third approved outside the screen
+    third = screen.recommendation_view(ctx, 30.40, 114.85, "medical", 2, lang, "王伟")
+    fourth = screen.recommendation_view(ctx, 30.40, 114.85, "medical", 2, lang, "王伟")
+    incidents.decide(ctx.engine, third["plan_id"], "approve", "cli")
+    gone = sorted(_names(ctx, third["plan_id"]) & _names(ctx, fourth["plan_id"]))
+    assert gone
+    msg = screen.act(ctx, "approve", str(fourth["plan_id"]), "王伟", {}, lang)
+    v = screen.update_view(ctx, lang, fourth["incident_id"])
+    new = v["plan"]["plan_id"]
+    assert new != fourth["plan_id"] and v["plan"]["proposed"]
+    assert not (_names(ctx, new) & _names(ctx, third["plan_id"]))
+    units = "、".join(gone)
+    assert msg == {"zh": f"未能完成：方案 {fourth['plan_id']} 中的 {units} 已被其他方案调派；"
+                         f"已重新推荐方案 {new}：请核对后批准",
+                   "en": f"Not done: {units} of plan {fourth['plan_id']} were dispatched by "
+                         f"another plan; new plan {new} proposed: check it, then approve"}[lang]
+    with store.session_scope(ctx.engine, read_only=True) as s:
+        old = store.get_plan(s, fourth["plan_id"])
+        assert old.status == "rejected" and store.get_plan(s, new).payload["replaces"] == \
+            fourth["plan_id"]
+
+
+def test_an_incident_without_a_plan_says_why_and_recommends_again(ctx, screen):
+    rec = screen.recommendation_view(ctx, 30.39, 114.89, "medical", 2, "en", "王伟")
+    screen.act(ctx, "reject", str(rec["plan_id"]), "王伟", {}, "en")
+    perms = permissions_of("duty_officer")
+    v = screen.update_view(ctx, "en", rec["incident_id"])
+    assert v["plan"]["why"] == t("dashboard.noplan.can_recommend", "en") and v["plan"]["again"]
+    panel = str(screen.render_plan(v["plan"], "en", perms))
+    assert "Recommend again" in panel and "'op': 'recommend'" in panel
+    assert "Recommend again" not in str(screen.render_plan(v["plan"], "en",
+                                                           permissions_of("wall")))
+    msg = screen.act(ctx, "recommend", rec["incident_id"], "王伟", {}, "en")
+    v = screen.update_view(ctx, "en", rec["incident_id"])
+    assert msg == f"New plan {v['plan']['plan_id']} proposed: check it, then approve"
+    assert v["plan"]["proposed"] and v["plan"]["why"] == "" and v["plan"]["rows"]
+    # every capable unit out: the reason says so, in both languages
+    with store.session_scope(ctx.engine) as s:
+        caps = set(ctx.dataset.package("medical", 4))
+        for u in store.list_units(s, status="available"):
+            if u.capability in caps:
+                store.set_unit_status(s, u.unit_id, "out_of_service", "t")
+    screen.act(ctx, "reject", str(v["plan"]["plan_id"]), "王伟", {}, "zh")
+    for lang in ("zh", "en"):
+        v = screen.update_view(ctx, lang, rec["incident_id"])
+        assert v["plan"]["why"] == t("dashboard.noplan.all_committed", lang)
+    assert screen.act(ctx, "recommend", rec["incident_id"], "王伟", {}, "zh") == \
+        "未能完成：" + t("dashboard.noplan.all_committed", "zh")

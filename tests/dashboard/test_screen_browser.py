@@ -310,3 +310,68 @@ def test_other_pages_speak_only_from_the_translation_table(server, browser, lang
     texts = page.evaluate(_TEXTS_JS)
     assert len(texts) > 12
     _assert_all_translated(texts, lang, ezhou_dataset)
+
+
+def _hazmat_grade1(settings, network, dataset, *, others: int = 6) -> tuple[str, int]:
+    """A grade-1 hazmat leak at a hazard source (30+ units proposed) after ``others``
+    small incidents, recorded through the application layer; (incident id, plan id)."""
+    from command import store
+    from command.app.incidents import create_and_recommend
+
+    engine = store.engine_for(settings)
+    try:
+        for k in range(others):
+            create_and_recommend(engine, network, dataset, incident_type="medical",
+                                 lat=30.39, lon=114.80 + 0.02 * k, priority=3, actor="test",
+                                 limit=settings.recommend_limit,
+                                 max_snap_distance_m=settings.max_snap_distance_m)
+        hz = dataset.hazard_sources[0]
+        incident_id, plan_id, rec = create_and_recommend(
+            engine, network, dataset, incident_type="hazmat_leak", lat=hz.lat, lon=hz.lon,
+            priority=1, grade=1, actor="test", limit=settings.recommend_limit,
+            max_snap_distance_m=settings.max_snap_distance_m)
+    finally:
+        engine.dispose()
+    assert plan_id is not None and sum(o.routed for o in rec.options) >= 20
+    return incident_id, plan_id
+
+
+# The element at the centre of the approve button, and whether that centre lies in the
+# viewport: a button below the fold (or under another panel) is not hit there.
+_HIT_JS = """() => {
+  const b = document.querySelector('#screen-plan .act.go');
+  const r = b.getBoundingClientRect();
+  const x = r.left + r.width / 2, y = r.top + r.height / 2;
+  const inside = x >= 0 && y >= 0 && x < window.innerWidth && y < window.innerHeight;
+  const e = document.elementFromPoint(x, y);
+  return {inside, hit: !!e && (e === b || b.contains(e)), y, vh: window.innerHeight};
+}"""
+
+
+@pytest.mark.parametrize("width,height", [(1920, 1080), (3840, 2160)])
+def test_a_grade1_hazmat_plan_keeps_its_decision_bar_on_screen(
+        server, browser, tmp_path, ezhou_network, ezhou_dataset, width, height):
+    url, settings = server
+    incident_id, _plan_id = _hazmat_grade1(settings, ezhou_network, ezhou_dataset)
+    page = _open(browser, url, width, height)
+    _wait_text(page, "#screen-plan", incident_id, 10_000)
+    assert page.locator("#rec-rows tbody tr").count() >= 20
+    hit = page.evaluate(_HIT_JS)
+    assert hit["inside"] and hit["hit"], hit
+    assert page.locator("#screen-incidents .inc").count() == 7  # the list keeps its rows
+    assert page.locator("#screen-incidents .inc").first.is_visible()
+    dims = fits(page)
+    assert dims["docH"] <= dims["vh"] and dims["docW"] <= dims["vw"], dims
+    page.click("#screen-plan .act.go")  # a real click at the button
+    _wait_text(page, "#rec-summary", "已记录", 10_000)
+    _wait_text(page, "#screen-plan", "已批准", 10_000)
+    assert page.locator("#screen-active .unit").count() >= 20
+    assert page.locator("#screen-incidents .inc").count() == 7
+    page.wait_for_timeout(300)
+    _shot(page, f"screen-hazmat-{width}.png", tmp_path)
+    dims = fits(page)
+    assert dims["docH"] <= dims["vh"] and dims["docW"] <= dims["vw"], dims
+    # the active units scroll inside their panel, which keeps a minimum height
+    active = page.evaluate("""() => { const e = document.querySelector('#screen-active');
+        return {h: e.clientHeight, sh: e.scrollHeight, oy: getComputedStyle(e).overflowY}; }""")
+    assert active["oy"] == "auto" and active["h"] > 0 and active["sh"] > active["h"], active
