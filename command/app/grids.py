@@ -19,7 +19,7 @@ from sqlalchemy.engine import Engine
 
 from command import store
 from command.app.access import User
-from command.app.hazards import SEE_ALL, _may, _subtree, visible_cells
+from command.app.hazards import SEE_ALL, require, subtree, visible_cells
 from command.clock import as_utc, beijing_date, beijing_day_start, utc_now
 from command.errors import AccessError, DataError, Problem
 from command.hazards.rollup import (
@@ -37,7 +37,8 @@ from command.store import hazards as hs
 from command.store.load import reference
 
 __all__ = ["file_daily_report", "day_summaries", "keep_day", "keep_yesterday",
-           "summaries_html", "summaries_csv", "cell_status", "parse_day", "members_of", "figures"]
+           "summaries_html", "summaries_csv", "cell_status", "parse_day", "members_of", "figures",
+           "check_level"]
 
 _ISSUES_MAX = 2000
 
@@ -88,7 +89,7 @@ def file_daily_report(engine: Engine, *, user: User, grid_id: str, patrol_done: 
         patrol flag that is not true or false.
     """
     now = as_utc(now or utc_now(), field="now")
-    _may(user, "grid.daily_report")
+    require(user, "grid.daily_report")
     with store.session_scope(engine, read_only=True) as s:
         grid = tree(reference(s, "grid_cells"))
         members = [m for m in reference(s, "grid_members") if m.grid_id == grid_id]
@@ -131,7 +132,8 @@ def file_daily_report(engine: Engine, *, user: User, grid_id: str, patrol_done: 
     return {"grid_id": grid_id, "date": day, "member_id": member_id, "replaced": replaced}
 
 
-def _level(level: object) -> str | None:
+def check_level(level: object) -> str | None:
+    """A grid level, or None for all levels (empty); refuses an unknown one by name."""
     if level is None or level == "":
         return None
     if level not in LEVELS:
@@ -152,7 +154,7 @@ def day_summaries(engine: Engine, day: date, *, now: datetime | None = None,
         For an unknown level.
     """
     now = as_utc(now or utc_now(), field="now")
-    level = _level(level)
+    level = check_level(level)
     with store.session_scope(engine, read_only=True) as s:
         cells = reference(s, "grid_cells")
         members = reference(s, "grid_members")
@@ -163,10 +165,10 @@ def day_summaries(engine: Engine, day: date, *, now: datetime | None = None,
                               h.due_at, h.closed_at) for h in hs.list_hazards(s)]
     summaries = rollup(cells, members, day, reports, hazards, now=now)
     if user is not None:
-        _may(user, "page.grids")
+        require(user, "page.grids")
         if user.role not in SEE_ALL:
             grid = tree(cells)
-            mine = (_subtree(grid, user.grid_id) if user.grid_id in grid.cells
+            mine = (subtree(grid, user.grid_id) if user.grid_id in grid.cells
                     else frozenset())
             summaries = tuple(x for x in summaries if x.grid_id in mine)
     return [x for x in summaries if level is None or x.level == level]
@@ -235,15 +237,20 @@ def summaries_html(summaries: list[Summary], *, day: date, lang: str = "zh") -> 
 
 
 def cell_status(engine: Engine, day: date, *, now: datetime | None = None,
-                user: User | None = None) -> list[dict]:
+                user: User | None = None,
+                summaries: list[Summary] | None = None) -> list[dict]:
     """Each community cell's day for the grid map: place, name, reports received and
     expected, open and overdue hazards, and a status: ``overdue`` (a hazard overdue),
-    ``missing`` (a report missing), ``ok``."""
-    summaries = day_summaries(engine, day, now=now, level="community", user=user)
+    ``missing`` (a report missing), ``ok``. ``summaries``: the day's roll-up when the
+    caller has it already (it is not computed again)."""
+    if summaries is None:
+        summaries = day_summaries(engine, day, now=now, user=user)
     with store.session_scope(engine, read_only=True) as s:
         cells = {c.grid_id: c for c in reference(s, "grid_cells")}
     out = []
     for x in summaries:
+        if x.level != "community":
+            continue
         c = cells[x.grid_id]
         status = ("overdue" if x.overdue else "missing" if x.reports_missing else "ok")
         out.append({"grid_id": x.grid_id, "name_zh": c.name_zh, "district": c.district,
@@ -251,4 +258,3 @@ def cell_status(engine: Engine, day: date, *, now: datetime | None = None,
                     "reports_expected": x.reports_expected, "open": x.open_total,
                     "overdue": x.overdue, "status": status})
     return out
-

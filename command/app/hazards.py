@@ -48,8 +48,8 @@ from command.store import users as us
 from command.store.load import reference
 
 __all__ = ["MAX_EVIDENCE_BYTES", "EVIDENCE_TYPES", "SEE_ALL", "Upload", "check_upload",
-           "grid_of", "visible_cells", "sees", "report_hazard", "advance_hazard", "detail",
-           "board", "hazards_for", "evidence_file", "escalate"]
+           "grid_of", "subtree", "visible_cells", "sees", "require", "reporting_cells",
+           "report_hazard", "advance_hazard", "detail", "board", "hazards_for", "evidence_file", "escalate"]
 
 #: The largest evidence file kept: a phone photo at full size, or a scanned report.
 MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
@@ -149,7 +149,8 @@ def grid_of(engine: Engine) -> GridTree:
         return tree(reference(s, "grid_cells"))
 
 
-def _subtree(grid: GridTree, grid_id: str) -> frozenset[str]:
+def subtree(grid: GridTree, grid_id: str) -> frozenset[str]:
+    """``grid_id`` and every cell under it."""
     out, todo = set(), [grid_id]
     while todo:
         gid = todo.pop()
@@ -165,7 +166,7 @@ def visible_cells(user: User, grid: GridTree) -> frozenset[str] | None:
     if user.role in SEE_ALL:
         return None
     if user.role == "grid_member" and user.grid_id in grid.cells:
-        return _subtree(grid, user.grid_id)
+        return subtree(grid, user.grid_id)
     return frozenset()
 
 
@@ -182,11 +183,22 @@ def sees(user: User, hazard: hs.HazardRecord, cells: frozenset[str] | None) -> b
     return hazard.grid_id in cells
 
 
-def _may(user: User, permission: str) -> None:
+def require(user: User, permission: str) -> None:
+    """Refuse (:class:`AccessError`) a user whose role lacks ``permission``."""
     if not allowed(user.role, permission):
         raise AccessError("This user may not do this.", [Problem(
             f"role '{user.role}' lacks permission '{permission}'", field="user",
             value=user.name)])
+
+
+def reporting_cells(engine: Engine, user: User) -> list:
+    """The community cells ``user`` may report in: a grid member's own ones, all of them
+    for everyone else (an enterprise or the centre), in the data set's order."""
+    grid = grid_of(engine)
+    cells = visible_cells(user, grid)
+    mine = user.role == "grid_member" and cells is not None
+    return [c for c in grid.cells.values()
+            if c.level == "community" and (not mine or c.grid_id in cells)]
 
 
 def _hazard_for(s, hazard_id: object, user: User, grid: GridTree) -> hs.HazardRecord:
@@ -221,9 +233,8 @@ def _next_actors(s, h: hs.HazardRecord, state: str, grid: GridTree,
     """The centre's users who may take a next step from ``state``."""
     roles = {r for rule in lifecycle.TRANSITIONS if rule.source == state for r in rule.roles}
     roles -= set(SCOPED_ROLES)
-    cells = None
     return [_Person("in_app", u.name, u.display_name, u.name) for u in _users_in(s)
-            if u.role in roles and u.name != actor and sees(_as_user(u), h, cells)]
+            if u.role in roles and u.name != actor and sees(_as_user(u), h, None)]
 
 
 def _responsible(s, name: str | None) -> list[_Person]:
@@ -315,7 +326,7 @@ def report_hazard(engine: Engine, settings, *, user: User, grid_id: str, kind: s
         place that is not a latitude/longitude, or a refused evidence file.
     """
     now = as_utc(now or utc_now(), field="now")
-    _may(user, "hazard.report")
+    require(user, "hazard.report")
     grid = grid_of(engine)
     problems: list[Problem] = []
     cell = grid.cells.get(grid_id) if isinstance(grid_id, str) else None
@@ -404,7 +415,7 @@ def advance_hazard(engine: Engine, settings, hazard_id: str, to: str, *, user: U
         data, or a refused file. Nothing is written.
     """
     now = as_utc(now or utc_now(), field="now")
-    _may(user, "hazard.advance")
+    require(user, "hazard.advance")
     grid = grid_of(engine)
     with store.session_scope(engine, read_only=True) as s:
         h = _hazard_for(s, hazard_id, user, grid)
@@ -446,7 +457,7 @@ def hazards_for(engine: Engine, *, user: User, grid_id: str | None = None,
     """The hazards ``user`` sees (under cell ``grid_id``, of ``kind``; only open or only
     overdue ones), newest first, as cards."""
     now = as_utc(now or utc_now(), field="now")
-    _may(user, "page.hazards")
+    require(user, "page.hazards")
     grid = grid_of(engine)
     cells = visible_cells(user, grid)
     under = None
@@ -454,7 +465,7 @@ def hazards_for(engine: Engine, *, user: User, grid_id: str | None = None,
         if grid_id not in grid.cells:
             raise DataError("Unknown grid cell.", [Problem("unknown grid cell",
                                                            field="grid_id", value=grid_id)])
-        under = _subtree(grid, grid_id)
+        under = subtree(grid, grid_id)
     if kind:
         check_kind(kind)
     with store.session_scope(engine, read_only=True) as s:
@@ -491,7 +502,7 @@ def detail(engine: Engine, hazard_id: str, *, user: User,
         If there is no such hazard that ``user`` sees.
     """
     now = as_utc(now or utc_now(), field="now")
-    _may(user, "page.hazards")
+    require(user, "page.hazards")
     grid = grid_of(engine)
     with store.session_scope(engine, read_only=True) as s:
         h = _hazard_for(s, hazard_id, user, grid)

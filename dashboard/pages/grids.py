@@ -57,8 +57,10 @@ def day_block(ctx, user, day_text, level, lang: str):
     """(map figure, table, status line) of a day and level."""
     try:
         day = grids.parse_day(day_text)
-        cells = grids.cell_status(ctx.engine, day, user=user)
-        rows = grids.day_summaries(ctx.engine, day, level=level, user=user)
+        every = grids.day_summaries(ctx.engine, day, user=user)
+        cells = grids.cell_status(ctx.engine, day, summaries=every)
+        wanted = grids.check_level(level)
+        rows = [x for x in every if wanted is None or x.level == wanted]
     except CommandError as exc:
         return no_update, None, html.Span(t("dashboard.failed", lang, detail=str(exc)), className="error")
     lat, lon = ctx.road_lines

@@ -25,12 +25,8 @@ dash.register_page(__name__, path="/report", name="report", name_key="nav.report
 
 
 def my_cells(ctx, user) -> list:
-    """The community cells ``user`` reports in: a grid member's own, everyone else's all."""
-    grid = hazards.grid_of(ctx.engine)
-    cells = hazards.visible_cells(user, grid)
-    mine = user.role == "grid_member" and cells is not None
-    return [c for c in grid.cells.values()
-            if c.level == "community" and (not mine or c.grid_id in cells)]
+    """The community cells ``user`` reports in (:func:`command.app.hazards.reporting_cells`)."""
+    return hazards.reporting_cells(ctx.engine, user)
 
 
 def layout(lang: str = "zh", **_query):

@@ -114,7 +114,9 @@ def test_the_inbox_lists_and_marks_read(ctx, site, page_of, request_as):
 def test_the_grid_page_shows_the_day(ctx, site, page_of):
     users, _ = site
     page = page_of("grids")
-    fig, table, status = page.day_block(ctx, users["staff"], "2026-12-04", "town", "zh")
+    # the day's figures are as of now: pinned, the site's hazard is not overdue yet
+    with time_machine.travel(T0, tick=False):
+        fig, table, status = page.day_block(ctx, users["staff"], "2026-12-04", "town", "zh")
     names = [tr.name for tr in fig.data]
     assert "日报未报" in names and "有逾期隐患" in names
     assert len(table.data) == 24 and status.startswith("有逾期隐患 0 · 日报未报 87")
